@@ -64,6 +64,7 @@ class ThreadMessage:
     references: tuple[str, ...] = ()
     is_draft: bool = False
     from_me: bool = False  # sent by the mailbox owner (in Sent, not a draft)
+    draft_id: str | None = None  # set when is_draft: what send_draft takes
 
     @property
     def key(self) -> str | None:
