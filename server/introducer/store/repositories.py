@@ -1,0 +1,185 @@
+"""Repositories: the queries the service layer needs, one class per aggregate, all over one Session.
+
+They never commit; the unit of work does. `add` flushes, so ids exist and unique keys are
+checked at the call that broke them. The rows that coordinate workers (due work, seen messages,
+sync requests) live in coordination.py and are re-exported here.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..domain.model import Role
+from ..domain.states import IntroState
+from .coordination import DueRepository, SeenRepository, SyncRepository
+from .db import dialect_insert
+from .models import Account, AccountStatus, Consent, Event, Intro, Outbound, OutboundStatus, TrackedThread
+from .types import utcnow
+
+__all__ = [
+    "AccountRepository", "IntroRepository", "ConsentRepository", "OutboundRepository", "EventRepository",
+    "DueRepository", "SeenRepository", "SyncRepository",
+]
+
+
+class _Repository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def _add(self, obj):
+        self.session.add(obj)
+        self.session.flush()
+        return obj
+
+
+class AccountRepository(_Repository):
+    def get(self, account_id: int) -> Account | None:
+        return self.session.get(Account, account_id)
+
+    def by_email(self, provider: str, email: str) -> Account | None:
+        """Exact match: callers pass addresses normalised by domain.address.check_email."""
+        return self.session.scalar(select(Account).where(Account.provider == provider, Account.email == email))
+
+    def by_external_id(self, provider: str, external_id: str) -> Account | None:
+        return self.session.scalar(
+            select(Account).where(Account.provider == provider, Account.external_id == external_id)
+            .order_by(Account.id).limit(1))
+
+    def add(self, account: Account) -> Account:
+        return self._add(account)
+
+    def list_active(self) -> list[Account]:
+        return list(self.session.scalars(
+            select(Account).where(Account.status == AccountStatus.ACTIVE.value).order_by(Account.id)))
+
+
+class IntroRepository(_Repository):
+    """Every read is scoped to an account: one account never sees another's intros."""
+
+    def add(self, intro: Intro) -> Intro:
+        return self._add(intro)
+
+    def get(self, intro_id: int, account_id: int) -> Intro | None:
+        return self.session.scalar(select(Intro).where(Intro.id == intro_id, Intro.account_id == account_id))
+
+    def list(self, account_id: int, states: Iterable[IntroState] | None = None,
+             limit: int = 50, offset: int = 0) -> list[Intro]:
+        """Newest first."""
+        query = select(Intro).where(Intro.account_id == account_id)
+        if states is not None:
+            query = query.where(Intro.state.in_([IntroState(s).value for s in states]))
+        query = query.order_by(Intro.created_at.desc(), Intro.id.desc()).limit(limit).offset(offset)
+        return list(self.session.scalars(query))
+
+    def for_thread(self, account_id: int, thread_id: str) -> tuple[Intro, str] | None:
+        """The intro a mailbox thread belongs to and what the thread is for, or None if untracked."""
+        row = self.session.execute(
+            select(Intro, TrackedThread.purpose)
+            .join(TrackedThread, TrackedThread.intro_id == Intro.id)
+            .where(TrackedThread.account_id == account_id, TrackedThread.thread_id == thread_id,
+                   Intro.account_id == account_id)
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    def track_thread(self, account_id: int, thread_id: str, intro_id: int, purpose: str) -> bool:
+        """Start watching a thread for an intro. Idempotent: True if newly tracked.
+
+        A thread belongs to one intro; tracking it again (for any intro) leaves the first owner.
+        """
+        self.session.flush()  # the intro row must exist before the foreign key points at it
+        statement = (
+            dialect_insert(self.session, TrackedThread)
+            .values(account_id=account_id, thread_id=thread_id, intro_id=intro_id, purpose=purpose)
+            .on_conflict_do_nothing(index_elements=["account_id", "thread_id"])
+            .returning(TrackedThread.id)
+        )
+        return self.session.execute(statement).first() is not None
+
+    def tracked_thread_ids(self, account_id: int) -> set[str]:
+        return set(self.session.scalars(
+            select(TrackedThread.thread_id).where(TrackedThread.account_id == account_id)))
+
+    def tracked_among(self, account_id: int, thread_ids: Iterable[str]) -> set[str]:
+        """Which of these threads (say, the ones a change feed mentions) belong to an intro."""
+        wanted = set(thread_ids)
+        if not wanted:
+            return set()
+        return set(self.session.scalars(
+            select(TrackedThread.thread_id)
+            .where(TrackedThread.account_id == account_id, TrackedThread.thread_id.in_(wanted))))
+
+    def open_thread_ids(self, account_id: int) -> set[str]:
+        """Tracked threads of intros still in progress: what a full resync re-reads."""
+        final = [state.value for state in IntroState if state.is_final]
+        return set(self.session.scalars(
+            select(TrackedThread.thread_id)
+            .join(Intro, Intro.id == TrackedThread.intro_id)
+            .where(TrackedThread.account_id == account_id, Intro.account_id == account_id,
+                   Intro.state.not_in(final))))
+
+    def threads_of(self, intro_id: int) -> list[str]:
+        """Every mailbox thread of one intro, in the order they were tracked."""
+        return list(self.session.scalars(
+            select(TrackedThread.thread_id).where(TrackedThread.intro_id == intro_id).order_by(TrackedThread.id)))
+
+
+class ConsentRepository(_Repository):
+    def add(self, consent: Consent) -> Consent:
+        return self._add(consent)
+
+    def for_intro(self, intro_id: int) -> dict[Role, Consent]:
+        consents = self.session.scalars(select(Consent).where(Consent.intro_id == intro_id))
+        return {consent.role: consent for consent in consents}
+
+
+class OutboundRepository(_Repository):
+    def add(self, outbound: Outbound) -> Outbound:
+        """Record a message under its key; a second record with the same key raises IntegrityError."""
+        return self._add(outbound)
+
+    def by_key(self, key: str) -> Outbound | None:
+        return self.session.scalar(select(Outbound).where(Outbound.key == key))
+
+    def for_intro(self, intro_id: int) -> list[Outbound]:
+        return list(self.session.scalars(
+            select(Outbound).where(Outbound.intro_id == intro_id).order_by(Outbound.id)))
+
+    def pending_for_account(self, account_id: int) -> list[Outbound]:
+        """Messages recorded before a provider call that never got its answer: recovery looks these up."""
+        return list(self.session.scalars(
+            select(Outbound).where(Outbound.account_id == account_id,
+                                   Outbound.status == OutboundStatus.PENDING.value).order_by(Outbound.id)))
+
+    def retryable(self, now: datetime, limit: int) -> list[int]:
+        """Ids of pending messages no process holds (never claimed, or the lease ran out), oldest first.
+
+        Only ids: the caller claims each one with a conditional update before acting on it.
+        """
+        return list(self.session.scalars(
+            select(Outbound.id)
+            .where(Outbound.status == OutboundStatus.PENDING.value,
+                   or_(Outbound.claimed_until.is_(None), Outbound.claimed_until < now))
+            .order_by(Outbound.id).limit(limit)))
+
+    def by_thread(self, account_id: int, thread_id: str) -> list[Outbound]:
+        return list(self.session.scalars(
+            select(Outbound).where(Outbound.account_id == account_id, Outbound.thread_id == thread_id)
+            .order_by(Outbound.id)))
+
+
+class EventRepository(_Repository):
+    """History is append-only: there is no update or delete here, and the model refuses both."""
+
+    def append(self, intro_id: int, account_id: int, kind: str, message: str,
+               detail: dict | None = None, at: datetime | None = None) -> Event:
+        event = Event(intro_id=intro_id, account_id=account_id, kind=kind, message=message,
+                      detail=dict(detail or {}), at=at or utcnow())
+        return self._add(event)
+
+    def for_intro(self, intro_id: int) -> list[Event]:
+        """Oldest first."""
+        return list(self.session.scalars(
+            select(Event).where(Event.intro_id == intro_id).order_by(Event.at, Event.id)))
