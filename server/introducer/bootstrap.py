@@ -1,0 +1,97 @@
+"""The composition root: production, the demo and the tests are wired here the same way.
+
+`build(settings)` returns a `Container` holding the engine, the unit-of-work factory, the mailbox
+factory for the configured provider and the `Deps` every use case takes. Tests pass their own clock,
+world or mailbox factory; nothing is created at import time.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from .config import Settings
+from .domain.address import person
+from .domain.model import Person
+from .service.deps import Deps, parse_window
+from .store.db import make_engine
+from .store.migrate import upgrade
+from .store.models import Account
+from .store.uow import UnitOfWorkFactory
+from .templating import JinjaRenderer
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: object
+    uow: UnitOfWorkFactory
+    deps: Deps
+    world: object | None = None  # the sandbox mail world, when the sandbox is on
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.world is not None:
+            self.world.close()
+
+
+def build(settings: Settings, *, world=None, clock: Callable[[], datetime] | None = None,
+          mailboxes: Callable | None = None, migrate: bool = True) -> Container:
+    engine = make_engine(settings.effective_database_url)
+    if migrate:
+        upgrade(engine)
+    uow = UnitOfWorkFactory(engine)
+    if world is None and settings.sandbox:
+        from .mail.sandbox.world import SandboxWorld
+
+        world = SandboxWorld(settings.ensure_data_dir() / "sandbox.db")
+    if clock is None:
+        clock = world.now if world is not None else (lambda: datetime.now(timezone.utc))
+    deps = Deps(
+        uow=uow,
+        mailboxes=mailboxes or _mailbox_factory(settings, world),
+        clock=clock,
+        renderer=JinjaRenderer(override_dir=settings.templates_dir),
+        window=parse_window(settings.send_window),
+        worker_id=settings.worker_id or f"{socket.gethostname()}:{os.getpid()}",
+    )
+    return Container(settings=settings, engine=engine, uow=uow, deps=deps, world=world)
+
+
+def _mailbox_factory(settings: Settings, world) -> Callable:
+    def for_account(account) -> object:
+        owner = Person(account.name, account.email)
+        if account.provider == "sandbox":
+            if world is None:
+                raise RuntimeError("a sandbox account needs the sandbox mail world (INTRODUCER_SANDBOX=true)")
+            from .mail.sandbox.mailbox import SandboxMailbox
+
+            return SandboxMailbox(world, owner)
+        raise RuntimeError(f"no mailbox adapter for provider {account.provider!r} yet")
+
+    return for_account
+
+
+def ensure_account(container: Container, provider: str, name: str, email: str, timezone_name: str = "UTC",
+                   policy: dict | None = None) -> int:
+    """The account for this mailbox, created on first use with its change cursor set to now."""
+    who = person(name, email, "account")
+    with container.uow() as uow:
+        account = uow.accounts.by_email(provider, who.email)
+        if account is not None:
+            return account.id
+        now = container.deps.clock()
+        account = Account(provider=provider, email=who.email, name=who.name, timezone=timezone_name,
+                          policy=policy or {}, status="active", created_at=now, updated_at=now)
+        uow.accounts.add(account)
+        uow.session.flush()
+        account_id = account.id
+        uow.commit()
+    mailbox = container.deps.mailboxes(account)
+    cursor = mailbox.changes_since(None).cursor
+    with container.uow() as uow:
+        uow.accounts.get(account_id).sync_cursor = cursor
+        uow.commit()
+    return account_id

@@ -1,0 +1,116 @@
+"""Settings: one object read from the environment. Every external endpoint is a setting."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Provider = Literal["sandbox", "gmail", "outlook"]
+
+
+class Settings(BaseSettings):
+    """Effective configuration. Each field's description is the documentation `introducer config` prints."""
+
+    model_config = SettingsConfigDict(env_prefix="INTRODUCER_", extra="ignore")
+
+    data_dir: Path = Field(Path("instance"), description="Folder for the SQLite file, sandbox state and generated keys.")
+    database_url: str | None = Field(
+        None, validation_alias=AliasChoices("DATABASE_URL", "INTRODUCER_DATABASE_URL"),
+        description="SQLAlchemy URL (DATABASE_URL). Default: SQLite file in the data folder. "
+                    "PostgreSQL: postgresql+psycopg://user@host/db")
+    secret_key: SecretStr | None = Field(
+        None, description="Signs sessions and consent links. Default: generated once into the data folder.")
+    token_keys: SecretStr | None = Field(
+        None, description="Comma-separated Fernet keys encrypting stored OAuth tokens; the first encrypts, all decrypt "
+                          "(rotate by prepending a new key, then `introducer rotate-keys`). Default: generated.")
+    public_url: str | None = Field(
+        None, description="Public https base URL. Unset: no webhooks, the worker polls mailboxes instead.")
+    provider: Provider = Field("sandbox", description="Mail provider for new accounts: sandbox, gmail or outlook.")
+    templates_dir: Path | None = Field(None, description="Folder of email templates that override the built-in ones.")
+    host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(8080, description="Port the web server listens on.")
+    poll_seconds: float = Field(60.0, description="How often the worker reads mailbox changes when there is no push.")
+    dispatch_seconds: float = Field(30.0, description="How often the worker looks for due nudges and pending sends.")
+    sync_seconds: float = Field(2.0, description="How often the worker handles recorded sync requests (from webhooks).")
+    worker_id: str | None = Field(None, description="Name of this worker in row claims. Default: host name and pid.")
+    sandbox: bool = Field(True, description="Serve the sandbox mail world and its page (the demo). Off in production.")
+    send_window: str = Field("09:00-17:00", description="Local business hours (introducer's time zone) for nudges.")
+
+    # Google
+    google_client_id: str | None = Field(None, description="OAuth client id (Connect Gmail; audience of user ID tokens).")
+    google_client_secret: SecretStr | None = Field(None, description="OAuth client secret.")
+    google_addon_service_account: str | None = Field(
+        None, description="Service account e-mail in the add-on's system ID tokens (gcloud workspace-add-ons get-authorization).")
+    google_pubsub_service_account: str | None = Field(None, description="Service account of the Pub/Sub push subscription.")
+    google_pubsub_audience: str | None = Field(None, description="Audience of push tokens. Default: the webhook URL.")
+    google_pubsub_topic: str | None = Field(None, description="projects/<p>/topics/<t> that users.watch publishes to.")
+    gmail_api_url: str = Field("https://gmail.googleapis.com/", description="Gmail API root URL.")
+    google_auth_url: str = Field("https://accounts.google.com/o/oauth2/auth", description="Google OAuth authorize URL.")
+    google_token_url: str = Field("https://oauth2.googleapis.com/token", description="Google OAuth token URL.")
+    google_certs_url: str = Field("https://www.googleapis.com/oauth2/v1/certs", description="Google ID-token certificates.")
+
+    # Microsoft
+    ms_client_id: str | None = Field(None, description="Entra app (client) id; audience of task-pane tokens.")
+    ms_client_secret: SecretStr | None = Field(None, description="Entra client secret (auth-code and on-behalf-of).")
+    ms_authority_host: str = Field("https://login.microsoftonline.com", description="Microsoft identity platform host.")
+    ms_jwks_url: str = Field("https://login.microsoftonline.com/common/discovery/v2.0/keys", description="Signing keys.")
+    graph_url: str = Field("https://graph.microsoft.com/v1.0", description="Microsoft Graph base URL.")
+    graph_client_state: SecretStr | None = Field(None, description="Secret echoed in Graph notifications (clientState).")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'introducer.db').resolve()}"
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+    def secret(self, name: str) -> str:
+        """A configured secret, or one generated once and kept in the data folder (demo and single-user runs)."""
+        value: SecretStr | None = getattr(self, name)
+        if value is not None:
+            return value.get_secret_value()
+        path = self.ensure_data_dir() / f".{name}"
+        if not path.exists():
+            if name == "token_keys":
+                from cryptography.fernet import Fernet
+
+                generated = Fernet.generate_key().decode()
+            else:
+                generated = secrets.token_urlsafe(32)
+            path.write_text(generated)
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def described(self) -> list[tuple[str, str, str]]:
+        """(environment variable, effective value with secrets masked, description) for every setting."""
+        rows = []
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                shown = "********"
+            elif value is None:
+                shown = "(unset)"
+            else:
+                shown = str(value)
+            if name == "database_url":
+                env, shown = "DATABASE_URL", _mask_url(self.effective_database_url)
+            else:
+                env = f"INTRODUCER_{name.upper()}"
+            rows.append((env, shown, field.description or ""))
+        return rows
+
+
+def _mask_url(url: str) -> str:
+    """Hide a password in a database URL."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is shown as is; it is not a secret-bearing value then
+        return url

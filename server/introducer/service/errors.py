@@ -1,0 +1,28 @@
+"""Errors the use cases raise; the web layer maps each to one HTTP status."""
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 400
+    code = "bad_request"
+
+
+class NotFoundError(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class ConflictError(ServiceError):
+    """The intro is not in a state where this action makes sense."""
+
+    status = 409
+    code = "conflict"
+
+
+class ValidationError(ServiceError):
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message: str, findings: list | None = None):
+        super().__init__(message)
+        self.findings = findings or []

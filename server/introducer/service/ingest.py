@@ -1,0 +1,175 @@
+"""Read mailbox changes and act on each new message in a tracked thread exactly once.
+
+Cost grows with mailbox changes, not with the number of intros: the change feed names threads, and only
+threads we track are read. Notifications may be duplicated, reordered or lost; we always read the
+whole thread, order by date, and skip messages already seen, so any order and any repetition give
+the same result.
+"""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..classifier import classify_reply
+from ..domain.address import same_address
+from ..domain.model import ConsentStatus, Role, Verdict
+from ..domain.states import IntroState
+from ..mail.port import MailboxError, ReconnectNeeded, ThreadMessage, TransientMailboxError
+from .deps import Deps, log
+from .outbound import After, run_after
+from .progress import mark_reconnect, message_sent
+from .workflow import (Ctx, consent_given, consent_refused, needs_review, post_handoff,
+                       snooze_for_auto_reply)
+
+RETRIES = 3
+
+
+def sync_account(deps: Deps, account_id: int) -> int:
+    """Read the change feed from the stored cursor; returns how many tracked threads were read."""
+    with deps.uow() as uow:
+        account = uow.accounts.get(account_id)
+        if account is None or account.status != "active":
+            return 0
+        cursor = account.sync_cursor
+    mailbox = deps.mailboxes(account)
+    try:
+        changes = mailbox.changes_since(cursor)
+    except ReconnectNeeded as exc:
+        mark_reconnect(deps, account_id, str(exc))
+        return 0
+    except TransientMailboxError as exc:
+        log.warning("sync of account %s postponed: %s", account_id, exc)
+        return 0
+    with deps.uow() as uow:
+        if changes.reset:
+            threads = uow.intros.open_thread_ids(account_id)
+            log.info("account %s: change cursor too old; re-reading %d tracked threads", account_id, len(threads))
+        else:
+            threads = uow.intros.tracked_among(account_id, {m.thread_id for m in changes.messages})
+    for thread_id in sorted(threads):
+        process_thread(deps, account_id, thread_id, mailbox)
+    with deps.uow() as uow:
+        account = uow.accounts.get(account_id)
+        account.sync_cursor = newer_cursor(account.sync_cursor, changes.cursor, changes.reset)
+        uow.commit()
+    return len(threads)
+
+
+def newer_cursor(stored: str | None, seen: str, reset: bool) -> str:
+    """Cursors only move forward (a late, reordered read must not move them back)."""
+    if reset or stored is None or not (stored.isdigit() and seen.isdigit()):
+        return seen
+    return seen if int(seen) > int(stored) else stored
+
+
+def process_thread(deps: Deps, account_id: int, thread_id: str, mailbox=None) -> None:
+    """Read one tracked thread and handle every message not handled before."""
+    for attempt in range(RETRIES):
+        try:
+            return _process_thread(deps, account_id, thread_id, mailbox)
+        except (StaleDataError, IntegrityError) as exc:  # another worker moved the same intro first
+            log.info("thread %s: concurrent update (%s); reading again", thread_id, type(exc).__name__)
+    log.warning("thread %s: gave up after %d concurrent updates", thread_id, RETRIES)
+
+
+def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> None:
+    with deps.uow() as uow:
+        account = uow.accounts.get(account_id)
+    mailbox = mailbox or deps.mailboxes(account)
+    try:
+        messages = mailbox.read_thread(thread_id)
+    except ReconnectNeeded as exc:
+        mark_reconnect(deps, account_id, str(exc))
+        return
+    except MailboxError as exc:
+        log.warning("thread %s not read: %s", thread_id, exc)
+        return
+    after = After()
+    with deps.uow() as uow:
+        found = uow.intros.for_thread(account_id, thread_id)
+        if found is None:
+            return
+        intro, purpose = found
+        ctx = Ctx(deps, uow, uow.accounts.get(account_id), intro, after)
+        for message in sorted((m for m in messages if not m.is_draft), key=lambda m: m.date):
+            if uow.seen.mark(account_id, message.provider_id, intro.id):
+                _handle(ctx, purpose, message, messages)
+        uow.commit()
+    run_after(deps, after)
+
+
+def _handle(ctx: Ctx, purpose: str, message: ThreadMessage, thread: list[ThreadMessage]) -> None:
+    if message.from_me:
+        row = _our_outbound(ctx, message)
+        if row is not None:
+            message_sent(ctx, row, message.date)
+        return
+    if purpose.startswith("permission:"):
+        _permission_reply(ctx, Role(purpose.split(":", 1)[1]), message)
+    elif purpose == "intro":
+        _intro_reply(ctx, message, thread)
+
+
+def _our_outbound(ctx: Ctx, message: ThreadMessage):
+    """The recorded message this sent message is: by its key header, else the one draft in this thread."""
+    if message.key:
+        row = ctx.uow.outbound.by_key(message.key)
+        if row is not None and row.intro_id == ctx.intro.id:
+            return row
+    drafted = [r for r in ctx.uow.outbound.by_thread(ctx.account.id, message.thread_id) if r.status == "drafted"]
+    return drafted[0] if len(drafted) == 1 else None
+
+
+def _permission_reply(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
+    party = ctx.spec.party(role).person
+    consent = ctx.consents()[role]
+    if IntroState(ctx.intro.state) not in (IntroState.NEW, IntroState.AWAITING_CONSENT) or consent.status in (
+            ConsentStatus.YES.value, ConsentStatus.NO.value):
+        ctx.event("late_reply", f"{message.sender.email} wrote again in the permission thread.", role=role.value)
+        return
+    result = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    excerpt = message.text[:400]
+    if result.verdict is Verdict.AUTO_REPLY:
+        if "bounce" in result.reason.lower() or "deliver" in result.reason.lower():
+            needs_review(ctx, role, f"the permission request to {party.email} bounced ({result.reason})", excerpt)
+        else:
+            snooze_for_auto_reply(ctx, role, result.return_date, result.reason)
+        return
+    if not same_address(message.sender.email, party.email):
+        needs_review(ctx, role, f"the answer came from {message.sender.email}, not {party.email}", excerpt)
+        return
+    if result.verdict is Verdict.YES:
+        consent_given(ctx, role, f"Reply classified yes ({result.reason}).")
+    elif result.verdict is Verdict.NO:
+        consent_refused(ctx, role, f"Reply classified no ({result.reason}).")
+    else:
+        needs_review(ctx, role, f"the answer is unclear ({result.reason})", excerpt)
+
+
+def _intro_reply(ctx: Ctx, message: ThreadMessage, thread: list[ThreadMessage]) -> None:
+    if IntroState(ctx.intro.state) is not IntroState.INTRODUCED:
+        return
+    role = _role_of(ctx, message.sender.email)
+    if role is None:
+        return
+    result = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    if result.verdict is Verdict.AUTO_REPLY:
+        ctx.event("auto_reply", f"Automatic reply from {ctx.party_name(role)} in the intro thread; no handoff yet.")
+        return
+    ctx.event("party_replied", f"{ctx.party_name(role)} replied in the intro thread.", role=role.value)
+    if role is Role.REQUESTER:
+        ctx.uow.due.cancel(ctx.intro.id, "requester_reminder")
+    trigger = ctx.policy.handoff_trigger.value
+    if trigger == "both_replied":
+        replied = {_role_of(ctx, m.sender.email) for m in thread if not m.is_draft and not m.from_me}
+        if not {Role.REQUESTER, Role.TARGET} <= replied:
+            return
+    post_handoff(ctx, message, role.other)
+
+
+def _role_of(ctx: Ctx, email: str) -> Role | None:
+    spec = ctx.spec
+    for role in Role:
+        if same_address(spec.party(role).person.email, email):
+            return role
+    return None

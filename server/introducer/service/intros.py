@@ -1,0 +1,139 @@
+"""What the introducer does from the panel: start, cancel, override consent, send a draft now, settings."""
+from __future__ import annotations
+
+from ..domain import compose
+from ..domain.lint import lint_intro, lint_spec
+from ..domain.model import ConsentStatus, IntroSpec, Policy, Role, SendMode, Step
+from ..domain.states import IntroState, can_transition
+from ..spec import spec_to_stored
+from ..store.models import Consent, Intro
+from .deps import Deps
+from .errors import ConflictError, NotFoundError, ValidationError
+from .outbound import After, run_after
+from .workflow import Ctx, ask, consent_given, consent_refused, set_state, write_intro
+
+
+def check(deps: Deps, spec: IntroSpec, policy: Policy) -> list:
+    """Etiquette findings for a spec, as the panel shows them before submit."""
+    return lint_spec(spec) + lint_intro(spec, compose.intro(spec, deps.renderer, policy))
+
+
+def start_intro(deps: Deps, account_id: int, spec: IntroSpec) -> int:
+    """Record the intro and write the permission request(s); returns the intro id."""
+    after = After()
+    with deps.uow() as uow:
+        account = _account(uow, account_id)
+        policy = Policy.from_dict(account.policy)
+        errors = [f for f in check(deps, spec, policy) if f.severity == "error"]
+        if errors:
+            raise ValidationError("The intro would break etiquette: " + " ".join(f.message for f in errors), errors)
+        now = deps.clock()
+        intro = Intro(
+            account_id=account.id, state=IntroState.NEW.value, spec=spec_to_stored(spec),
+            requester_name=spec.requester.person.name, requester_email=spec.requester.person.email,
+            target_name=spec.target.person.name, target_email=spec.target.person.email, context=spec.context,
+            source_thread_id=spec.source_thread_id, needs_review=False, created_at=now, updated_at=now,
+        )
+        uow.intros.add(intro)
+        uow.session.flush()
+        for role in Role:
+            asked = role in spec.roles_to_ask()
+            uow.consents.add(Consent(intro_id=intro.id, role=role.value,
+                                     status=(ConsentStatus.PENDING if asked else ConsentStatus.NOT_REQUIRED).value))
+        ctx = Ctx(deps, uow, account, intro, after)
+        ctx.event("created", f"Intro of {spec.requester.person.name} to {spec.target.person.name} started "
+                             f"({spec.context}).")
+        if spec.source_thread_id:
+            uow.intros.track_thread(account.id, spec.source_thread_id, intro.id, "source")
+        roles = spec.roles_to_ask()
+        if not roles:
+            set_state(ctx, IntroState.CONSENTED, "Both parties had already agreed.")
+            write_intro(ctx)
+        else:
+            set_state(ctx, IntroState.AWAITING_CONSENT, "Asking for permission first (double opt-in).")
+            for role in roles:
+                ask(ctx, role)
+        uow.commit()
+        intro_id = intro.id
+    run_after(deps, after)
+    return intro_id
+
+
+def cancel_intro(deps: Deps, account_id: int, intro_id: int) -> None:
+    _act(deps, account_id, intro_id, _cancel)
+
+
+def _cancel(ctx: Ctx) -> None:
+    if not can_transition(IntroState(ctx.intro.state), IntroState.CANCELLED):
+        raise ConflictError(f"This intro is already {ctx.intro.state}.")
+    ctx.uow.due.cancel(ctx.intro.id)
+    for row in ctx.uow.outbound.for_intro(ctx.intro.id):
+        if row.status == "pending":
+            row.status = "cancelled"
+    set_state(ctx, IntroState.CANCELLED, "You cancelled the intro.")
+
+
+def override_consent(deps: Deps, account_id: int, intro_id: int, role: Role, yes: bool) -> None:
+    """The introducer decides what a party answered (an unclear reply, a phone call, a one-click link)."""
+    def apply(ctx: Ctx) -> None:
+        consent = ctx.consents()[role]
+        if IntroState(ctx.intro.state) not in (IntroState.NEW, IntroState.AWAITING_CONSENT):
+            raise ConflictError(f"Consent can only change while the intro awaits consent (it is {ctx.intro.state}).")
+        if consent.status == ConsentStatus.NOT_REQUIRED.value:
+            raise ConflictError(f"The {role.value} did not have to be asked.")
+        (consent_given if yes else consent_refused)(ctx, role, "Marked by you.")
+
+    _act(deps, account_id, intro_id, apply)
+
+
+def send_now(deps: Deps, account_id: int, intro_id: int) -> int:
+    """Send every draft of this intro that is waiting for the user; returns how many."""
+    sent: list[int] = []
+
+    def apply(ctx: Ctx) -> None:
+        for row in ctx.uow.outbound.for_intro(ctx.intro.id):
+            if row.status == "drafted":
+                row.status, row.mode = "pending", SendMode.SEND.value
+                ctx.after.outbound_ids.append(row.id)
+                sent.append(row.id)
+        if not sent:
+            raise ConflictError("There is no draft waiting to be sent.")
+        ctx.event("send_now", "You asked to send the waiting draft(s) now.")
+
+    _act(deps, account_id, intro_id, apply)
+    return len(sent)
+
+
+def update_settings(deps: Deps, account_id: int, changes: dict) -> Policy:
+    with deps.uow() as uow:
+        account = _account(uow, account_id)
+        merged = {**(account.policy or {}), **changes}
+        try:
+            policy = Policy.from_dict(merged)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        account.policy = policy.to_dict()
+        uow.commit()
+    return policy
+
+
+def _act(deps: Deps, account_id: int, intro_id: int, fn) -> None:
+    after = After()
+    with deps.uow() as uow:
+        account = _account(uow, account_id)
+        intro = uow.intros.get(intro_id, account_id)
+        if intro is None:
+            raise NotFoundError(f"No intro {intro_id} in this account.")
+        fn(Ctx(deps, uow, account, intro, after))
+        uow.commit()
+    run_after(deps, after)
+
+
+def _account(uow, account_id: int):
+    account = uow.accounts.get(account_id)
+    if account is None:
+        raise NotFoundError("Unknown account.")
+    return account
+
+
+__all__ = ["check", "start_intro", "cancel_intro", "override_consent", "send_now", "update_settings", "Step"]

@@ -1,0 +1,114 @@
+"""Dispatch due work: consent bumps, expiry, requester reminders, immediate handoffs, close-the-loop check-ins.
+
+Due work lives in the database (a due time on a row); ticks claim due rows (SKIP LOCKED on PostgreSQL).
+Before anything is sent the thread is read again and ingested: a reply that landed a moment ago cancels
+the work, so nobody who already answered is nudged.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..domain import compose
+from ..domain.business_time import is_business_time, next_send_time
+from ..domain.model import ConsentStatus, Role
+from ..domain.states import IntroState
+from ..mail.port import ThreadMessage
+from ..store.models import DueWork
+from .deps import Deps, log
+from .ingest import process_thread
+from .outbound import After, run_after
+from .workflow import Ctx, expire, post_handoff, record_reply
+
+LEASE = timedelta(minutes=5)
+
+
+def dispatch_due(deps: Deps, limit: int = 50) -> int:
+    """Claim and handle due rows; returns how many were handled."""
+    now = deps.clock()
+    with deps.uow() as uow:
+        claimed = [(w.id, w.account_id, w.kind) for w in uow.due.claim(now, deps.worker_id, limit, LEASE)]
+        uow.commit()
+    for work_id, account_id, kind in claimed:
+        try:
+            _handle(deps, work_id)
+        except Exception as exc:  # one broken row must not stop the others; it is retried later
+            log.exception("due work %s (%s) failed", work_id, kind)
+            with deps.uow() as uow:
+                work = uow.session.get(DueWork, work_id)
+                uow.due.release(work, str(exc)[:500], deps.clock() + timedelta(minutes=5))
+                uow.commit()
+    return len(claimed)
+
+
+def _thread_for(uow, work: DueWork, intro) -> str | None:
+    if work.kind in ("consent_bump", "expire"):
+        return uow.consents.for_intro(intro.id)[work.role].thread_id
+    return intro.intro_thread_id
+
+
+def _handle(deps: Deps, work_id: int) -> None:
+    with deps.uow() as uow:
+        work = uow.session.get(DueWork, work_id)
+        intro = uow.intros.get(work.intro_id, work.account_id)
+        thread_id = _thread_for(uow, work, intro)
+        account = uow.accounts.get(work.account_id)
+    if account is None or account.status != "active":
+        return
+    mailbox = deps.mailboxes(account)
+    thread: list[ThreadMessage] = []
+    if thread_id:
+        process_thread(deps, account.id, thread_id, mailbox)  # a fresh reply cancels this work
+        thread = mailbox.read_thread(thread_id)
+    after = After()
+    with deps.uow() as uow:
+        work = uow.session.get(DueWork, work_id)
+        if work.status != "pending":
+            return
+        account = uow.accounts.get(work.account_id)
+        intro = uow.intros.get(work.intro_id, work.account_id)
+        ctx = Ctx(deps, uow, account, intro, after)
+        now = ctx.now
+        if work.kind != "handoff" and not is_business_time(now, ctx.tz, deps.window):
+            uow.due.schedule(account.id, intro.id, work.kind, work.role, next_send_time(now, ctx.tz, deps.window))
+        else:
+            _act(ctx, work, thread)
+            uow.due.complete(work)
+        uow.commit()
+    run_after(deps, after)
+
+
+def _act(ctx: Ctx, work: DueWork, thread: list[ThreadMessage]) -> None:
+    state = IntroState(ctx.intro.state)
+    role = Role(work.role) if work.role else None
+    ours = [m for m in thread if m.from_me and not m.is_draft]
+    if work.kind in ("consent_bump", "expire"):
+        consent = ctx.consents()[role]
+        if state is not IntroState.AWAITING_CONSENT or consent.status != ConsentStatus.PENDING.value:
+            return
+        if consent.snooze_until and consent.snooze_until > ctx.now:
+            ctx.uow.due.schedule(ctx.account.id, ctx.intro.id, work.kind, work.role, consent.snooze_until)
+            return
+        if work.kind == "expire":
+            expire(ctx, role)
+        elif ours:
+            composed = compose.consent_bump(ctx.spec, role, ctx.deps.renderer, ctx.policy)
+            _nudge(ctx, composed, ours[-1])
+    elif work.kind == "requester_reminder":
+        requester = ctx.spec.requester.person.email.lower()
+        if state is IntroState.INTRODUCED and ours and not any(
+                m.sender.email.lower() == requester for m in thread if not m.from_me):
+            _nudge(ctx, compose.requester_reminder(ctx.spec, ctx.deps.renderer, ctx.policy), ours[0])
+    elif work.kind == "handoff":
+        if state is IntroState.INTRODUCED and ours:
+            post_handoff(ctx, thread[-1], Role.REQUESTER)
+    elif work.kind == "close_loop":
+        if state is IntroState.HANDED_OFF and ours:
+            _nudge(ctx, compose.close_loop(ctx.spec, ctx.deps.renderer, ctx.policy), ours[0])
+    else:
+        log.warning("unknown due work kind %s", work.kind)
+
+
+def _nudge(ctx: Ctx, composed, to_message: ThreadMessage) -> None:
+    record_reply(ctx, composed, to_message)
+    ctx.event("nudge_recorded", f"{composed.step.value.replace('_', ' ').capitalize()} is going out.",
+              role=composed.role.value if composed.role else None)

@@ -1,0 +1,190 @@
+"""Exactly-once outbound messages.
+
+Protocol (DESIGN §5): a message is first recorded as a `pending` Outbound row with its deterministic key,
+in the same transaction as the decision that wants it. After commit, `perform` claims the row with a
+conditional UPDATE (attempts+1, a lease), calls the provider, and records the result. If the process dies
+after the provider call but before that last commit, the row is still pending with attempts > 0: the next
+`perform` first looks the key up in the mailbox (`find_by_key`, the X-Introducer-Key header / Message-ID)
+and adopts what it finds instead of sending again. No duplicate send, no lost send.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import or_, update
+
+from ..domain.compose import Composed
+from ..domain.model import Person, Role, SendMode, Step
+from ..mail.port import (Created, MailboxError, NotFound, OutgoingMessage, ReconnectNeeded, ReplyTarget,
+                         TransientMailboxError)
+from ..store.models import Outbound
+from .deps import Deps, log
+
+LEASE = timedelta(minutes=2)
+RETRY_AFTER = timedelta(minutes=1)
+
+THREAD_PURPOSE = {
+    Step.PERMISSION_REQUEST: "permission:{role}",
+    Step.CONSENT_BUMP: "permission:{role}",
+    Step.INTRO: "intro",
+    Step.HANDOFF: "intro",
+    Step.REQUESTER_REMINDER: "intro",
+    Step.CLOSE_LOOP: "intro",
+    Step.DECLINE_NOTE: "note",
+    Step.EXPIRY_NOTE: "note",
+}
+
+
+def outbound_key(intro_id: int, step: Step, role: Role | None, generation: int = 0) -> str:
+    base = f"intro-{intro_id}:{step.value}:{role.value if role else 'all'}"
+    return base if generation == 0 else f"{base}:{generation}"
+
+
+@dataclass
+class After:
+    """Provider work decided inside a transaction, done once it has committed."""
+
+    outbound_ids: list[int] = field(default_factory=list)
+    relabel: set[int] = field(default_factory=set)  # intro ids whose thread labels must follow their state
+
+
+def _people(items) -> list[dict]:
+    return [{"name": p.name, "email": p.email} for p in items]
+
+
+def _unpeople(items) -> tuple[Person, ...]:
+    return tuple(Person(i["name"], i["email"]) for i in items or ())
+
+
+def record(uow, intro, composed: Composed, mode: SendMode, after: After, *,
+           thread_id: str | None = None, reply_to: ReplyTarget | None = None, generation: int = 0) -> Outbound:
+    """Record the message as pending (idempotent per key) and queue it for after commit."""
+    key = outbound_key(intro.id, composed.step, composed.role, generation)
+    existing = uow.outbound.by_key(key)
+    if existing is not None:
+        return existing
+    row = Outbound(
+        account_id=intro.account_id, intro_id=intro.id, key=key, step=composed.step.value,
+        role=composed.role.value if composed.role else None, mode=mode.value, status="pending",
+        thread_id=thread_id, attempts=0,
+        payload={
+            "to": _people(composed.to), "cc": _people(composed.cc), "bcc": _people(composed.bcc),
+            "reply_to": _people(composed.reply_to), "subject": composed.subject, "text": composed.text,
+            "html": composed.html,
+            "reply_target": None if reply_to is None else {
+                "provider_id": reply_to.provider_id, "internet_message_id": reply_to.internet_message_id,
+                "references": list(reply_to.references)},
+        },
+    )
+    uow.outbound.add(row)
+    uow.session.flush()
+    after.outbound_ids.append(row.id)
+    return row
+
+
+def message_of(row: Outbound) -> OutgoingMessage:
+    p = row.payload
+    rt = p.get("reply_target")
+    return OutgoingMessage(
+        key=row.key, to=_unpeople(p["to"]), cc=_unpeople(p["cc"]), bcc=_unpeople(p["bcc"]),
+        reply_to_addresses=_unpeople(p["reply_to"]), subject=p["subject"], text=p["text"], html=p.get("html"),
+        thread_id=row.thread_id,
+        reply_to=None if rt is None else ReplyTarget(rt["provider_id"], rt["internet_message_id"],
+                                                     tuple(rt["references"])),
+    )
+
+
+def _claim(deps: Deps, outbound_id: int):
+    now = deps.clock()
+    with deps.uow() as uow:
+        claimed = uow.session.execute(
+            update(Outbound)
+            .where(Outbound.id == outbound_id, Outbound.status == "pending",
+                   or_(Outbound.claimed_until.is_(None), Outbound.claimed_until < now))
+            .values(attempts=Outbound.attempts + 1, claimed_until=now + LEASE, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            return None, None
+        row = uow.session.get(Outbound, outbound_id)
+        uow.session.refresh(row)
+        account = uow.accounts.get(row.account_id)
+        uow.commit()
+        return row, account
+
+
+def perform(deps: Deps, outbound_id: int) -> None:
+    """Create or send one recorded message, exactly once; then apply what that step causes."""
+    from . import progress  # the consequences of a sent/drafted step live with the workflow
+
+    row, account = _claim(deps, outbound_id)
+    if row is None:
+        return
+    if account is None or account.status != "active":
+        _release(deps, outbound_id, "account needs to reconnect", RETRY_AFTER * 10)
+        return
+    mailbox = deps.mailboxes(account)
+    try:
+        created, sent = _deliver(mailbox, row)
+    except TransientMailboxError as exc:
+        log.warning("outbound %s: provider busy (%s); retrying later", row.key, exc)
+        _release(deps, outbound_id, str(exc), RETRY_AFTER)
+        return
+    except ReconnectNeeded as exc:
+        progress.mark_reconnect(deps, account.id, str(exc))
+        _release(deps, outbound_id, str(exc), RETRY_AFTER * 10)
+        return
+    except (MailboxError, ValueError) as exc:
+        progress.outbound_failed(deps, outbound_id, str(exc))
+        return
+    progress.outbound_done(deps, outbound_id, created, sent)
+
+
+def _deliver(mailbox, row: Outbound) -> tuple[Created, bool]:
+    """The provider call, guarded against a previous attempt that may already have reached the provider."""
+    if row.attempts > 1 or row.draft_id:
+        found = mailbox.find_by_key(row.key, row.thread_id)
+        if found is not None and not found.is_draft:
+            return Created(found.provider_id, found.thread_id, found.internet_message_id), True
+        if found is not None and row.mode == SendMode.DRAFT.value:
+            return Created(found.provider_id, found.thread_id, found.internet_message_id, found.draft_id), False
+        if found is not None and found.draft_id:
+            return mailbox.send_draft(found.draft_id), True
+    if row.mode == SendMode.DRAFT.value:
+        return mailbox.create_draft(message_of(row)), False
+    if row.draft_id:
+        try:
+            return mailbox.send_draft(row.draft_id), True
+        except NotFound:
+            pass  # the user deleted the draft: send a fresh copy of the same message
+    return mailbox.send(message_of(row)), True
+
+
+def _release(deps: Deps, outbound_id: int, error: str, delay: timedelta) -> None:
+    with deps.uow() as uow:
+        row = uow.session.get(Outbound, outbound_id)
+        row.claimed_until = deps.clock() + delay
+        row.last_error = error[:500]
+        uow.commit()
+
+
+def run_after(deps: Deps, after: After) -> None:
+    """Do the provider work a committed transaction asked for (each step may queue more)."""
+    from . import progress
+
+    while after.outbound_ids or after.relabel:
+        if after.outbound_ids:
+            perform(deps, after.outbound_ids.pop(0))
+        elif after.relabel:
+            progress.relabel(deps, after.relabel.pop())
+
+
+def retry_pending(deps: Deps, limit: int = 50) -> int:
+    """Sweep: perform pending rows whose lease ran out (crash recovery and provider back-off)."""
+    now = deps.clock()
+    with deps.uow() as uow:
+        ids = uow.outbound.retryable(now, limit)
+    for oid in ids:
+        perform(deps, oid)
+    return len(ids)

@@ -1,0 +1,154 @@
+"""What happens once a message exists: a draft waits for the user, a sent message moves the intro on.
+
+A message counts as sent either when Introducer sent it (policy "send") or when the user sent our draft
+from their mailbox, which ingest notices (`message_sent`).
+"""
+from __future__ import annotations
+
+from ..domain.model import ConsentStatus, Role, Step
+from ..domain.states import NEEDS_REVIEW_LABEL, IntroState
+from ..mail.port import Created, MailboxError
+from ..store.models import Intro, Outbound
+from .deps import Deps, log
+from .outbound import THREAD_PURPOSE, After, run_after
+from .workflow import Ctx, set_state
+
+
+def _ctx(deps: Deps, uow, row: Outbound, after: After) -> Ctx:
+    account = uow.accounts.get(row.account_id)
+    intro = uow.intros.get(row.intro_id, row.account_id)
+    return Ctx(deps, uow, account, intro, after)
+
+
+def outbound_done(deps: Deps, outbound_id: int, created: Created, sent: bool) -> None:
+    after = After()
+    with deps.uow() as uow:
+        row = uow.session.get(Outbound, outbound_id)
+        row.claimed_until = None
+        row.provider_id = created.provider_id
+        row.thread_id = created.thread_id
+        row.internet_message_id = created.internet_message_id
+        row.updated_at = deps.clock()
+        ctx = _ctx(deps, uow, row, after)
+        role = Role(row.role) if row.role else None
+        purpose = THREAD_PURPOSE[Step(row.step)].format(role=row.role)
+        uow.intros.track_thread(row.account_id, created.thread_id, row.intro_id, purpose)
+        if sent:
+            message_sent(ctx, row)
+        else:
+            row.status = "drafted"
+            row.draft_id = created.draft_id
+            ctx.event(f"{row.step}_drafted", f"{_describe(row)} is in your drafts, ready for you to review and send.",
+                      role=row.role, thread_id=created.thread_id, draft_id=created.draft_id)
+            after.relabel.add(row.intro_id)
+        uow.commit()
+    run_after(deps, after)
+
+
+def message_sent(ctx: Ctx, row: Outbound, sent_at=None) -> None:
+    """Record that an outbound message went out and take the step it unlocks."""
+    if row.status == "sent":
+        return
+    row.status = "sent"
+    row.sent_at = sent_at or ctx.now
+    step = Step(row.step)
+    role = Role(row.role) if row.role else None
+    policy = ctx.policy
+    ctx.event(f"{row.step}_sent", f"{_describe(row)} was sent.", role=row.role, thread_id=row.thread_id)
+    ctx.after.relabel.add(ctx.intro.id)
+    if step is Step.PERMISSION_REQUEST:
+        consent = ctx.consents()[role]
+        consent.asked_at = row.sent_at
+        consent.thread_id = row.thread_id
+        if IntroState(ctx.intro.state) is IntroState.NEW:
+            set_state(ctx, IntroState.AWAITING_CONSENT, "The permission request went out.")
+        if consent.status == ConsentStatus.PENDING.value:
+            ctx.uow.due.schedule(ctx.account.id, ctx.intro.id, "consent_bump", role.value,
+                                 ctx.business_days_later(policy.consent_nudge_after_days, row.sent_at))
+    elif step is Step.CONSENT_BUMP:
+        ctx.uow.due.schedule(ctx.account.id, ctx.intro.id, "expire", role.value,
+                             ctx.business_days_later(policy.expire_after_bump_days, row.sent_at))
+    elif step is Step.INTRO:
+        ctx.intro.intro_thread_id = row.thread_id
+        set_state(ctx, IntroState.INTRODUCED, "The intro went out to both parties.")
+        ctx.uow.due.schedule(ctx.account.id, ctx.intro.id, "requester_reminder", Role.REQUESTER.value,
+                             ctx.business_days_later(policy.requester_reminder_after_days, row.sent_at))
+        if policy.handoff_trigger.value == "immediate":
+            ctx.uow.due.schedule(ctx.account.id, ctx.intro.id, "handoff", None, ctx.now)
+    elif step is Step.HANDOFF:
+        ctx.uow.due.cancel(ctx.intro.id, "requester_reminder")
+        set_state(ctx, IntroState.HANDED_OFF, "Introducer stepped out of the thread.")
+        if policy.close_loop_after_days:
+            ctx.uow.due.schedule(ctx.account.id, ctx.intro.id, "close_loop", Role.REQUESTER.value,
+                                 ctx.business_days_later(policy.close_loop_after_days, row.sent_at))
+        else:
+            set_state(ctx, IntroState.COMPLETED, "No check-in is configured: the loop is closed.")
+    elif step is Step.CLOSE_LOOP:
+        set_state(ctx, IntroState.COMPLETED, "Checked in with the requester: the loop is closed.")
+
+
+def outbound_failed(deps: Deps, outbound_id: int, error: str) -> None:
+    after = After()
+    with deps.uow() as uow:
+        row = uow.session.get(Outbound, outbound_id)
+        row.status = "failed"
+        row.claimed_until = None
+        row.last_error = error[:500]
+        ctx = _ctx(deps, uow, row, after)
+        ctx.intro.needs_review = True
+        ctx.event("send_failed", f"{_describe(row)} could not be created: {error}", role=row.role)
+        uow.commit()
+    log.error("outbound %s failed: %s", row.key, error)
+
+
+def mark_reconnect(deps: Deps, account_id: int, why: str) -> None:
+    with deps.uow() as uow:
+        account = uow.accounts.get(account_id)
+        if account is not None and account.status == "active":
+            account.status = "reconnect_needed"
+            account.updated_at = deps.clock()
+            uow.commit()
+    log.warning("account %s needs to reconnect: %s", account_id, why)
+
+
+def relabel(deps: Deps, intro_id: int) -> None:
+    """Make the intro's threads carry the label of its state (and Needs review while it needs you)."""
+    with deps.uow() as uow:
+        intro = uow.session.get(Intro, intro_id)
+        account = uow.accounts.get(intro.account_id)
+        threads = uow.intros.threads_of(intro.id)
+        state = IntroState(intro.state)
+        needs = bool(intro.needs_review)
+        previous = intro.labels_applied or []
+        wanted = [state.label] + ([NEEDS_REVIEW_LABEL] if needs else [])
+        intro.labels_applied = wanted
+        uow.commit()
+    if account is None or account.status != "active":
+        return
+    mailbox = deps.mailboxes(account)
+    try:
+        for thread_id in threads:
+            for label in previous:
+                if label not in wanted:
+                    mailbox.set_label(thread_id, label, on=False)
+            for label in wanted:
+                mailbox.set_label(thread_id, label, on=True)
+    except MailboxError as exc:  # labels mirror state; a failure here must not stop the workflow
+        log.warning("labels for intro %s not updated: %s", intro_id, exc)
+
+
+_NAMES = {
+    Step.PERMISSION_REQUEST: "The permission request to {party}",
+    Step.CONSENT_BUMP: "The reminder to {party}",
+    Step.INTRO: "The intro",
+    Step.HANDOFF: "The handoff",
+    Step.REQUESTER_REMINDER: "The reminder to the requester",
+    Step.CLOSE_LOOP: "The check-in",
+    Step.DECLINE_NOTE: "The note to the requester",
+    Step.EXPIRY_NOTE: "The note to the requester",
+}
+
+
+def _describe(row: Outbound) -> str:
+    to = ", ".join(p["name"] or p["email"] for p in row.payload.get("to", []))
+    return _NAMES[Step(row.step)].format(party=to)

@@ -1,0 +1,100 @@
+"""Read models for the panel, the API and the CLI: an intro with its consents, messages, timeline and next step."""
+from __future__ import annotations
+
+from ..domain.model import Policy
+from ..domain.states import IntroState
+from .errors import NotFoundError
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def intro_summary(intro, consents: dict, outbound: list, due: list) -> dict:
+    return {
+        "id": intro.id,
+        "state": intro.state,
+        "needs_review": bool(intro.needs_review),
+        "requester": {"name": intro.requester_name, "email": intro.requester_email},
+        "target": {"name": intro.target_name, "email": intro.target_email},
+        "context": intro.context,
+        "consents": {role: c.status for role, c in consents.items()},
+        "next_step": next_step(intro, consents, outbound, due),
+        "created_at": _iso(intro.created_at),
+        "updated_at": _iso(intro.updated_at),
+    }
+
+
+def next_step(intro, consents: dict, outbound: list, due: list) -> str:
+    """One sentence telling the introducer what happens next, and whether it is up to them."""
+    state = IntroState(intro.state)
+    names = {"requester": intro.requester_name, "target": intro.target_name}
+    drafts = [o for o in outbound if o.status == "drafted"]
+    failed = [o for o in outbound if o.status == "failed"]
+    if failed:
+        return f"A message could not be created ({failed[-1].last_error}). Check the account and try again."
+    review = [role for role, c in consents.items() if c.status == "needs_review"]
+    if review and state is IntroState.AWAITING_CONSENT:
+        return f"{names[review[0]]}'s answer needs you: read it and mark yes or no."
+    if drafts:
+        kinds = ", ".join(sorted({o.step.replace("_", " ") for o in drafts}))
+        return f"Review and send the {kinds} — it is in your drafts."
+    pending = sorted((w for w in due if w.status == "pending"), key=lambda w: w.due_at)
+    when = f" ({pending[0].kind.replace('_', ' ')} due {pending[0].due_at:%a %d %b %H:%M} UTC)" if pending else ""
+    if state is IntroState.AWAITING_CONSENT:
+        waiting = [names[r] for r, c in consents.items() if c.status == "pending"]
+        return f"Waiting for {' and '.join(waiting) or 'answers'}{when}."
+    if state is IntroState.CONSENTED:
+        return "Everyone agreed; the intro is being written."
+    if state is IntroState.INTRODUCED:
+        return f"Introduced. Waiting for a reply in the intro thread; you step out when someone replies{when}."
+    if state is IntroState.HANDED_OFF:
+        return f"You stepped out; they are talking directly{when}."
+    return {
+        IntroState.COMPLETED: "Done: the loop is closed.",
+        IntroState.DECLINED: "Declined. A tactful note to the requester is in your drafts or sent.",
+        IntroState.EXPIRED: "No answer after a reminder; the intro expired.",
+        IntroState.CANCELLED: "Cancelled.",
+        IntroState.NEW: "Starting…",
+    }[state]
+
+
+def list_intros(uow, account_id: int, states=None, limit: int = 50, offset: int = 0) -> list[dict]:
+    out = []
+    for intro in uow.intros.list(account_id, states, limit, offset):
+        out.append(intro_summary(intro, uow.consents.for_intro(intro.id), uow.outbound.for_intro(intro.id),
+                                 uow.due.pending_for_intro(intro.id)))
+    return out
+
+
+def show_intro(uow, account_id: int, intro_id: int) -> dict:
+    intro = uow.intros.get(intro_id, account_id)
+    if intro is None:
+        raise NotFoundError(f"No intro {intro_id} in this account.")
+    consents = uow.consents.for_intro(intro.id)
+    outbound = uow.outbound.for_intro(intro.id)
+    due = uow.due.pending_for_intro(intro.id)
+    view = intro_summary(intro, consents, outbound, due)
+    view["spec"] = intro.spec
+    view["consent_detail"] = {
+        role: {"status": c.status, "asked_at": _iso(c.asked_at), "answered_at": _iso(c.answered_at),
+               "reason": c.reason, "thread_id": c.thread_id, "away_until": _iso(c.snooze_until)}
+        for role, c in consents.items()}
+    view["messages"] = [
+        {"step": o.step, "role": o.role, "mode": o.mode, "status": o.status, "thread_id": o.thread_id,
+         "draft_id": o.draft_id, "subject": (o.payload or {}).get("subject"),
+         "to": [p["email"] for p in (o.payload or {}).get("to", [])], "sent_at": _iso(o.sent_at),
+         "error": o.last_error if o.status == "failed" else None}
+        for o in outbound]
+    view["scheduled"] = [{"kind": w.kind, "role": w.role, "due_at": _iso(w.due_at)} for w in due]
+    view["timeline"] = [{"at": _iso(e.at), "kind": e.kind, "message": e.message, "detail": e.detail}
+                        for e in uow.events.for_intro(intro.id)]
+    return view
+
+
+def account_view(account) -> dict:
+    return {
+        "id": account.id, "provider": account.provider, "email": account.email, "name": account.name,
+        "timezone": account.timezone, "status": account.status,
+        "settings": Policy.from_dict(account.policy).to_dict(),
+    }

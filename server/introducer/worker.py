@@ -1,0 +1,94 @@
+"""Background jobs, declared as data; each calls one service function. APScheduler runs them.
+
+Due work is not one scheduler job per nudge: it lives in the database and the `dispatch_due` tick claims
+what is due, so any number of workers can run side by side (row claims keep them from doubling up).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from .bootstrap import Container
+from .service import ingest, nudges, outbound
+
+log = logging.getLogger("introducer.worker")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    seconds: float
+    run: Callable[[Container], object]
+    only_with_sandbox: bool = False
+
+
+def request_polls(c: Container) -> int:
+    """Without push, ask for a sync of every active account (coalesced with pending requests)."""
+    now = c.deps.clock()
+    with c.uow() as uow:
+        accounts = uow.accounts.list_active()
+        for account in accounts:
+            uow.sync.request(account.id, "poll", now)
+        uow.commit()
+    return len(accounts)
+
+
+def run_sync_requests(c: Container, limit: int = 20) -> int:
+    """Handle recorded sync requests (from webhooks, the sandbox or polling); each is taken by one worker."""
+    with c.uow() as uow:
+        account_ids = uow.sync.take(limit)
+        uow.commit()
+    for account_id in account_ids:
+        try:
+            ingest.sync_account(c.deps, account_id)
+        except Exception:  # one account's failure must not stop the others
+            log.exception("sync of account %s failed", account_id)
+            with c.uow() as uow:
+                uow.sync.request(account_id, "retry", c.deps.clock())
+                uow.commit()
+    return len(account_ids)
+
+
+def tick_sandbox(c: Container) -> object:
+    return c.world.tick()
+
+
+def jobs(c: Container) -> list[Job]:
+    s = c.settings
+    declared = [
+        Job("sync_requested", s.sync_seconds, run_sync_requests),
+        Job("dispatch_due", s.dispatch_seconds, lambda c: nudges.dispatch_due(c.deps)),
+        Job("retry_outbound", s.dispatch_seconds, lambda c: outbound.retry_pending(c.deps)),
+        Job("sandbox_people", 1.0, tick_sandbox, only_with_sandbox=True),
+    ]
+    if not s.public_url:
+        declared.append(Job("poll_mailboxes", s.poll_seconds, request_polls))
+    return [j for j in declared if c.world is not None or not j.only_with_sandbox]
+
+
+def _guarded(job: Job, c: Container) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            job.run(c)
+        except Exception:
+            log.exception("job %s failed", job.id)
+
+    return run
+
+
+def scheduler(c: Container, blocking: bool = False):
+    sched = BlockingScheduler() if blocking else BackgroundScheduler(daemon=True)
+    for job in jobs(c):
+        sched.add_job(_guarded(job, c), "interval", seconds=job.seconds, id=job.id, max_instances=1,
+                      coalesce=True, replace_existing=True)
+    return sched
+
+
+def run_once(c: Container) -> None:
+    """Run every job once, in order (used by tests and `introducer worker --once`)."""
+    for job in jobs(c):
+        job.run(c)
