@@ -1,0 +1,113 @@
+"""Exactly-once outbound messages: a crash at any moment neither loses nor duplicates an email."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from introducer.domain.model import Policy
+from introducer.mail.port import TransientMailboxError
+from introducer.service import intros, outbound
+from introducer.store.models import Outbound
+from workflow_fixtures import demo, database_url  # noqa: F401
+
+
+class Crash(BaseException):
+    """The process dies: not an error any handler catches."""
+
+
+def _send_mode(demo) -> None:
+    intros.update_settings(demo.deps, demo.account_id, {"permission_request": "send"})
+
+
+def _rows(demo):
+    with demo.container.uow() as uow:
+        return uow.session.query(Outbound).order_by(Outbound.id).all()
+
+
+def _permission_copies(demo) -> int:
+    """How many permission requests reached Bob's inbox."""
+    return sum(1 for s in demo.world.mailbox_threads("bob@stonevc.example")
+               for m in demo.world.thread("bob@stonevc.example", s.thread_id)
+               if "permission_request" in str(m.parsed().get("X-Introducer-Key", "")))
+
+
+def test_a_crash_after_the_provider_sent_is_recovered_without_sending_again(demo):
+    _send_mode(demo)
+    demo.world.faults.arm("send:after", Crash())
+    with pytest.raises(Crash):
+        intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    [row] = _rows(demo)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert _permission_copies(demo) == 1
+    demo.world.advance(outbound.LEASE + timedelta(seconds=1))
+    assert outbound.retry_pending(demo.deps) == 1
+    [row] = _rows(demo)
+    assert row.status == "sent" and row.thread_id
+    assert _permission_copies(demo) == 1
+
+
+def test_a_crash_before_the_provider_call_sends_once_on_recovery(demo):
+    _send_mode(demo)
+    demo.world.faults.arm("send", Crash())
+    with pytest.raises(Crash):
+        intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    assert _permission_copies(demo) == 0
+    demo.world.advance(outbound.LEASE + timedelta(seconds=1))
+    outbound.retry_pending(demo.deps)
+    assert [r.status for r in _rows(demo)] == ["sent"]
+    assert _permission_copies(demo) == 1
+
+
+def test_a_crash_after_a_draft_was_created_adopts_that_draft(demo):
+    demo.world.faults.arm("create_draft:after", Crash())
+    with pytest.raises(Crash):
+        intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    assert len(demo.drafts()) == 1
+    demo.world.advance(outbound.LEASE + timedelta(seconds=1))
+    outbound.retry_pending(demo.deps)
+    [row] = _rows(demo)
+    assert row.status == "drafted" and row.draft_id == demo.drafts()[0].draft_id
+    assert len(demo.drafts()) == 1
+
+
+def test_a_throttled_send_is_retried_later_and_sent_once(demo):
+    _send_mode(demo)
+    demo.world.faults.arm("send", TransientMailboxError("429 Too Many Requests"), times=2)
+    intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    assert [r.status for r in _rows(demo)] == ["pending"]
+    for _ in range(3):
+        demo.world.advance(timedelta(minutes=2))
+        outbound.retry_pending(demo.deps)
+    assert [r.status for r in _rows(demo)] == ["sent"]
+    assert _permission_copies(demo) == 1
+
+
+def test_two_workers_performing_the_same_message_send_it_once(demo):
+    _send_mode(demo)
+    demo.world.faults.arm("send", Crash())
+    with pytest.raises(Crash):
+        intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    demo.world.advance(outbound.LEASE + timedelta(seconds=1))
+    [row] = _rows(demo)
+    barrier = threading.Barrier(4)
+
+    def worker():
+        barrier.wait()
+        outbound.perform(demo.deps, row.id)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status for r in _rows(demo)] == ["sent"]
+    assert _permission_copies(demo) == 1
+
+
+def test_policy_defaults_draft_the_permission_request(demo):
+    assert Policy().permission_request.value == "draft"
+    intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    assert [r.status for r in _rows(demo)] == ["drafted"]
+    assert _permission_copies(demo) == 0
