@@ -1,0 +1,220 @@
+"""`GraphMailbox`: the Mailbox port over Microsoft Graph, for one Outlook / Microsoft 365 mailbox.
+
+Every outbound message is created as a draft first, so it has an id we track (`sendMail` returns none,
+outlook.md §4); replies are made with createReplyAll and then PATCHed, which is also how the handoff
+moves people to Bcc. Each draft gets the deterministic Message-ID of its key: crash recovery finds
+a message by it in Drafts and in Sent Items alike, where custom headers do not survive.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+import requests
+
+from ...domain.model import Person
+from ..mime import message_id_for
+from ..port import (Changes, Created, MailboxError, NotFound, OutgoingMessage, ReplyTarget, ThreadMessage,
+                    TransientMailboxError, WatchInfo)
+from . import delta, parse, payloads
+from .client import GRAPH_URL, GraphClient, GraphRequestError
+
+INBOX_RESOURCE = "me/mailFolders('inbox')/messages"
+# Outlook messages may be watched for at most 10,080 minutes (outlook.md §5); ask for ten minutes
+# less, so a clock running slightly ahead of Graph's does not get the subscription refused.
+SUBSCRIPTION_LIFETIME = timedelta(minutes=10080 - 10)
+_STATE_FIELDS = "id,conversationId,internetMessageId,isDraft"
+
+
+class GraphMailbox:
+    def __init__(self, owner: Person, token: Callable[[], str], base_url: str = GRAPH_URL, *,
+                 notification_url: str | None = None, lifecycle_url: str | None = None,
+                 client_state: str | None = None, session: requests.Session | None = None,
+                 max_concurrency: int = 4, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], datetime] | None = None):
+        """`token` returns a Graph access token for the owner (e.g. MicrosoftConnect.access_token);
+        `clock` is the time subscriptions and delta filters are computed from (default: now, UTC)."""
+        self._owner = owner
+        self._client = GraphClient(token, base_url, mailbox=owner.email, session=session,
+                                   max_concurrency=max_concurrency, sleep=sleep)
+        self._notification_url, self._lifecycle_url = notification_url, lifecycle_url
+        self._client_state = client_state
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._categories: set[str] = set()
+
+    @property
+    def owner(self) -> Person:
+        return self._owner
+
+    def _message_id(self, key: str) -> str:
+        return message_id_for(key, self._owner.email.rsplit("@", 1)[1])
+
+    # --- writing -------------------------------------------------------------------------------
+    def create_draft(self, message: OutgoingMessage) -> Created:
+        """POST /me/messages, or createReplyAll + PATCH for a reply
+        (learn.microsoft.com/graph/api/user-post-messages, /message-createreplyall, /message-update)."""
+        internet_id = self._message_id(message.key)
+        target = message.reply_to or self._latest_in(message.thread_id)
+        if target is None:
+            return parse.created(self._client.post("me/messages", payloads.new_message(message, internet_id)))
+        self._discard_unfinished(target, message.key, internet_id)
+        # Quirk: internetMessageHeaders can be set only when a message is created, and createReplyAll
+        # is what creates a reply, so the key header rides on its `message` parameter. The body comes
+        # with the PATCH; an empty comment keeps clear of "comment and message.body both given" (400).
+        draft = self._client.post(f"me/messages/{target.provider_id}/createReplyAll", {
+            "comment": "", "message": {"internetMessageHeaders": payloads.custom_headers(message)}})
+        try:
+            # Reply-all addressed everyone; the PATCH sets who it is really for (the handoff's Bcc).
+            patched = self._client.patch(f"me/messages/{draft['id']}", payloads.content(message, internet_id))
+        except MailboxError:
+            self._delete_quietly(draft["id"])  # never leave a reply-all draft that could be sent as is
+            raise
+        return parse.created(patched)
+
+    def _latest_in(self, thread_id: str | None) -> ReplyTarget | None:
+        """Graph threads only replies made with createReply*: answer the thread's newest message."""
+        if not thread_id:
+            return None
+        try:
+            sent = [m for m in self.read_thread(thread_id) if not m.is_draft]
+        except NotFound:
+            return None
+        return sent[-1].as_reply_target() if sent else None
+
+    def _discard_unfinished(self, target: ReplyTarget, key: str, internet_id: str) -> None:
+        """Delete reply drafts of this key that a crash left between createReplyAll and their PATCH."""
+        conversation = self._client.get(f"me/messages/{target.provider_id}", {"$select": "conversationId"})
+        for m in self._list(f"conversationId eq {payloads.odata_string(conversation['conversationId'])}"):
+            found = parse.thread_message(m, self._owner.email)
+            if found.is_draft and found.key == key and found.internet_message_id != internet_id:
+                self._delete_quietly(found.provider_id)
+
+    def _delete_quietly(self, message_id: str) -> None:
+        try:
+            self._client.delete(f"me/messages/{message_id}")
+        except MailboxError:
+            pass  # best effort: find_by_key ignores such drafts anyway (wrong Message-ID)
+
+    def send_draft(self, draft_id: str) -> Created:
+        """POST /me/messages/{id}/send (learn.microsoft.com/graph/api/message-send). With immutable ids
+        the draft's id then names the Sent Items copy, so the id stays what we stored."""
+        state = self._client.get(f"me/messages/{draft_id}", {"$select": _STATE_FIELDS})
+        if state.get("isDraft"):
+            try:
+                self._client.post(f"me/messages/{draft_id}/send")
+            except TransientMailboxError:
+                # Quirk: a 503/504 can arrive after Exchange took the message; look before retrying.
+                state = self._client.get(f"me/messages/{draft_id}", {"$select": _STATE_FIELDS})
+                if state.get("isDraft"):
+                    raise
+        return Created(provider_id=state["id"], thread_id=state["conversationId"],
+                       internet_message_id=state["internetMessageId"])
+
+    def send(self, message: OutgoingMessage) -> Created:
+        """A draft, then sent: every message we send has an id we can track."""
+        return self.send_draft(self.create_draft(message).draft_id)
+
+    # --- reading -------------------------------------------------------------------------------
+    def _list(self, where: str) -> list[dict]:
+        """GET /me/messages?$filter=… (learn.microsoft.com/graph/api/user-list-messages), all pages."""
+        params = {"$filter": where, "$select": parse.MESSAGE_FIELDS, "$top": "50"}
+        return [m for page in self._client.pages("me/messages", params, (parse.TEXT_BODY,))
+                for m in page.get("value", [])]
+
+    def read_thread(self, thread_id: str) -> list[ThreadMessage]:
+        # Quirk: $orderby together with this $filter is refused (400 InefficientFilter); sort here.
+        found = [parse.thread_message(m, self._owner.email)
+                 for m in self._list(f"conversationId eq {payloads.odata_string(thread_id)}")]
+        if not found:
+            raise NotFound(f"conversation {thread_id} not found")
+        return sorted(found, key=lambda m: (m.date, m.provider_id))
+
+    def find_by_key(self, key: str, thread_id: str | None = None) -> ThreadMessage | None:
+        """By the key's Message-ID, in any folder. `thread_id` is not used to narrow it down: that id
+        names exactly one outbound message, and a conversationId changes when the user edits the subject.
+
+        Quirk: the x-introducer-key header cannot be used here: Sent Items copies have no
+        internetMessageHeaders at all (jasonjoh in microsoft-graph-docs#12726)."""
+        found = [parse.thread_message(m, self._owner.email)
+                 for m in self._list(f"internetMessageId eq {payloads.odata_string(self._message_id(key))}")]
+        found.sort(key=lambda m: (not m.is_draft, m.date))  # a sent copy outranks a leftover draft
+        return found[-1] if found else None
+
+    # --- changes, labels, watching -----------------------------------------------------------------
+    def changes_since(self, cursor: str | None) -> Changes:
+        return delta.changes_since(self._client, cursor, self._clock())
+
+    def set_label(self, thread_id: str, label: str, on: bool = True) -> None:
+        """Categories on each message of the conversation (learn.microsoft.com/graph/api/message-update)."""
+        if on:
+            self._ensure_category(label)
+        params = {"$filter": f"conversationId eq {payloads.odata_string(thread_id)}", "$select": "id,categories",
+                  "$top": "50"}
+        items = [m for page in self._client.pages("me/messages", params) for m in page.get("value", [])]
+        if not items:
+            raise NotFound(f"conversation {thread_id} not found")
+        for item in items:
+            categories = list(item.get("categories") or [])
+            if (label in categories) == on:
+                continue
+            categories = categories + [label] if on else [c for c in categories if c != label]
+            self._client.patch(f"me/messages/{item['id']}", {"categories": categories})
+
+    def _ensure_category(self, name: str) -> None:
+        """Add the category to the master list, so Outlook shows it with a colour
+        (learn.microsoft.com/graph/api/outlookuser-post-mastercategories)."""
+        if name in self._categories:
+            return
+        listed = self._client.get("me/outlook/masterCategories").get("value", [])
+        self._categories.update(c.get("displayName", "") for c in listed)
+        if name not in self._categories:
+            try:
+                self._client.post("me/outlook/masterCategories", {"displayName": name, "color": "preset7"},
+                                  retry_server_errors=True)
+            except GraphRequestError as exc:
+                if exc.status != 409:  # 409: another worker made it first
+                    raise
+            self._categories.add(name)
+
+    def watch(self) -> WatchInfo | None:
+        """Create or renew the inbox subscription (learn.microsoft.com/graph/api/subscription-post-subscriptions,
+        /subscription-update); None without a notification URL (then the worker polls)."""
+        if not self._notification_url:
+            return None
+        if not self._client_state:
+            raise MailboxError("a Graph subscription needs a clientState secret")
+        expires = self._clock() + SUBSCRIPTION_LIFETIME
+        mine = self._subscriptions()
+        subscription = None
+        if mine:
+            try:
+                subscription = self._client.patch(f"subscriptions/{mine[0]['id']}",
+                                                  {"expirationDateTime": payloads.utc(expires)})
+            except NotFound:
+                mine = mine[1:]  # it expired between listing and renewing
+        if subscription is None:
+            subscription = self._client.post("subscriptions", payloads.subscription(
+                INBOX_RESOURCE, self._notification_url, self._lifecycle_url, self._client_state, expires),
+                retry_server_errors=True)
+        for extra in mine[1:]:  # left by a race between two renewals: one is enough
+            self._delete_subscription(extra["id"])
+        return WatchInfo(cursor=self.changes_since(None).cursor,
+                         expires_at=parse.when(subscription.get("expirationDateTime")))
+
+    def _subscriptions(self) -> list[dict]:
+        listed = self._client.get("subscriptions").get("value", [])
+        return [s for s in listed if s.get("notificationUrl") == self._notification_url
+                and s.get("resource", "").lstrip("/").lower() == INBOX_RESOURCE.lower()]
+
+    def _delete_subscription(self, subscription_id: str) -> None:
+        try:
+            self._client.delete(f"subscriptions/{subscription_id}")
+        except NotFound:
+            pass
+
+    def stop_watch(self) -> None:
+        """DELETE /subscriptions/{id} (learn.microsoft.com/graph/api/subscription-delete)."""
+        if self._notification_url:
+            for subscription in self._subscriptions():
+                self._delete_subscription(subscription["id"])
