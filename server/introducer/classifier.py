@@ -34,4 +34,4 @@ def classify_reply(
     if whole.verdict is not Verdict.AUTO_REPLY:
         return result
     reason = result.reason if result.verdict is Verdict.AUTO_REPLY else f"{whole.reason} (below a quote header)"
-    return Classification(Verdict.AUTO_REPLY, reason, whole.return_date)
+    return Classification(Verdict.AUTO_REPLY, reason, whole.return_date, bounce=result.bounce or whole.bounce)

@@ -228,3 +228,18 @@ def test_an_absence_mentioned_in_the_quoted_thread_does_not_turn_a_question_into
     quote = ("On Tue, Dec 1, 2026 at 9:14 AM Dana <d@x.com> wrote:\n> Would you like an intro to Ann? I'm out of\n"
              "> the office next week, so no rush: I'll read replies when I'm back.\n")
     assert classify_reply(f"Sure, but who is she?\n\n{quote}").verdict is Verdict.UNCLEAR
+
+
+@pytest.mark.parametrize("headers, subject, sender, body, bounce", [
+    ({"auto-submitted": "auto-replied", "content-type": "multipart/report; report-type=delivery-status"},
+     "Delivery Status Notification (Failure)", "mailer-daemon@sandbox.example", "Address not found", True),
+    ({}, "Undeliverable: Open to meeting Ann?", "postmaster@contoso.example", "Your message couldn't be delivered.", True),
+    ({"x-failed-recipients": "nobody@gone.invalid"}, "Mail delivery failed", "mail@relay.example", "", True),
+    ({"auto-submitted": "auto-replied"}, "Automatic reply: Open to meeting Ann?", "carol@clinico.example",
+     "I'm out of the office until December 7 with limited access to email.", False),
+    ({"x-autoreply": "yes"}, "Out of Office", "bob@stonevc.example", "I am away on vacation, back on Monday.", False),
+])
+def test_a_bounce_is_told_apart_from_an_out_of_office_notice(headers, subject, sender, body, bounce):
+    result = classify_reply(body, headers, subject, sender)
+    assert result.verdict is Verdict.AUTO_REPLY
+    assert result.bounce is bounce

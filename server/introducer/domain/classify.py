@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .model import Verdict
-from .out_of_office import automatic_hint, automatic_reason, notice_reason, return_date
+from .out_of_office import automatic_hint, automatic_reason, is_delivery_failure, notice_reason, return_date
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Classification:
     verdict: Verdict
     reason: str
     return_date: date | None = None
+    bounce: bool = False  # an automatic reply saying the message was not delivered at all
 
 
 # Cue kinds. The scan runs the patterns below in order and blanks out each match, so an idiom found
@@ -195,6 +196,8 @@ def classify_text(
     sender = sender if isinstance(sender, str) else ""
     auto = automatic_reason(headers, subject, sender) or notice_reason(body, automatic_hint(headers))
     if auto:
+        if is_delivery_failure(headers, subject, sender, body):
+            return Classification(Verdict.AUTO_REPLY, auto, None, bounce=True)
         back = return_date(body, received_at) or return_date(subject, received_at)
         return Classification(Verdict.AUTO_REPLY, auto, back)
     return _verdict(_normalise(body))

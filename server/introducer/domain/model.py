@@ -84,6 +84,7 @@ class Policy:
     permission_request: SendMode = SendMode.DRAFT
     intro: SendMode = SendMode.DRAFT
     decline_note: SendMode = SendMode.DRAFT
+    expiry_note: SendMode = SendMode.DRAFT
     handoff: SendMode = SendMode.SEND
     nudges: SendMode = SendMode.SEND
     handoff_mode: HandoffMode = HandoffMode.STEP_OUT
@@ -102,6 +103,8 @@ class Policy:
             return self.intro
         if step is Step.DECLINE_NOTE:
             return self.decline_note
+        if step is Step.EXPIRY_NOTE:
+            return self.expiry_note
         if step is Step.HANDOFF:
             return self.handoff
         return self.nudges
@@ -117,7 +120,7 @@ class Policy:
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         kinds = {
-            "permission_request": SendMode, "intro": SendMode, "decline_note": SendMode,
+            "permission_request": SendMode, "intro": SendMode, "decline_note": SendMode, "expiry_note": SendMode,
             "handoff": SendMode, "nudges": SendMode, "handoff_mode": HandoffMode,
             "handoff_trigger": HandoffTrigger, "subject_style": SubjectStyle,
         }

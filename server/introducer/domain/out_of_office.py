@@ -89,6 +89,32 @@ def automatic_reason(headers: Mapping[str, str] | None, subject: str = "", sende
     return None
 
 
+_BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster)([+.\-_][^@]*)?@", re.I)
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliverable|undelivered|delivery status notification|mail delivery (?:failed|failure|subsystem)"
+    r"|delivery failure|failure notice|returned (?:mail|to sender)", re.I)
+_BOUNCE_BODY = re.compile(
+    r"\b(?:could ?n[o']t|could not|was ?n[o']t|wasn't|cannot|can't|unable to) be delivered\b|\bwasn't delivered to\b"
+    r"|\bdelivery (?:has )?failed\b|\bfailed permanently\b|\bpermanent (?:delivery )?failure\b"
+    r"|\baddress not found\b|\b(?:user|recipient|mailbox)(?: address)? (?:unknown|not found|rejected)\b", re.I)
+
+
+def is_delivery_failure(headers: Mapping[str, str] | None, subject: str = "", sender: str = "",
+                        body: str = "") -> bool:
+    """A bounce (the message never reached the person), as opposed to an out-of-office notice."""
+    h = _lower(headers)
+    if h.get("x-failed-recipients") or h.get("x-ms-exchange-message-is-ndr"):
+        return True
+    if "report-type=delivery-status" in h.get("content-type", "").replace(" ", "").replace('"', "").lower():
+        return True
+    if h.get("return-path", "").replace(" ", "") == "<>":
+        return True
+    address = _ADDRESS.search(sender or "")
+    if address and _BOUNCE_SENDERS.match(address.group()):
+        return True
+    return bool((subject and _BOUNCE_SUBJECT.search(subject)) or (body and _BOUNCE_BODY.search(body)))
+
+
 def automatic_hint(headers: Mapping[str, str] | None) -> str | None:
     """A header that often, but not always, marks an automatic reply (see _HINT_HEADERS)."""
     h = _lower(headers)

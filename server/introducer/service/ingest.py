@@ -130,7 +130,7 @@ def _permission_reply(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
     result = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
     excerpt = message.text[:400]
     if result.verdict is Verdict.AUTO_REPLY:
-        if "bounce" in result.reason.lower() or "deliver" in result.reason.lower():
+        if result.bounce:
             needs_review(ctx, role, f"the permission request to {party.email} bounced ({result.reason})", excerpt)
         else:
             snooze_for_auto_reply(ctx, role, result.return_date, result.reason)

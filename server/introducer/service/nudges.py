@@ -16,7 +16,7 @@ from ..mail.port import ThreadMessage
 from ..store.models import DueWork
 from .deps import Deps, log
 from .ingest import process_thread
-from .outbound import After, run_after
+from .outbound import After, record, run_after
 from .workflow import Ctx, expire, post_handoff, record_reply
 
 LEASE = timedelta(minutes=5)
@@ -102,8 +102,11 @@ def _act(ctx: Ctx, work: DueWork, thread: list[ThreadMessage]) -> None:
         if state is IntroState.INTRODUCED and ours:
             post_handoff(ctx, thread[-1], Role.REQUESTER)
     elif work.kind == "close_loop":
-        if state is IntroState.HANDED_OFF and ours:
-            _nudge(ctx, compose.close_loop(ctx.spec, ctx.deps.renderer, ctx.policy), ours[0])
+        if state is IntroState.HANDED_OFF:
+            # a private check-in with its own subject (a new thread), not a reply in the intro thread
+            composed = compose.close_loop(ctx.spec, ctx.deps.renderer, ctx.policy)
+            record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(composed.step), ctx.after)
+            ctx.event("nudge_recorded", "Close-the-loop check-in is going out.", role=Role.REQUESTER.value)
     else:
         log.warning("unknown due work kind %s", work.kind)
 

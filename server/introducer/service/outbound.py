@@ -30,7 +30,7 @@ THREAD_PURPOSE = {
     Step.INTRO: "intro",
     Step.HANDOFF: "intro",
     Step.REQUESTER_REMINDER: "intro",
-    Step.CLOSE_LOOP: "intro",
+    Step.CLOSE_LOOP: "note",
     Step.DECLINE_NOTE: "note",
     Step.EXPIRY_NOTE: "note",
 }
