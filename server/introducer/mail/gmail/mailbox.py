@@ -1,0 +1,212 @@
+"""`GmailMailbox`: the Mailbox port over the Gmail API, for one connected Google account.
+
+Reads are by thread (threads.get) and changes come from history.list from a stored cursor, so
+the cost of a sync grows with what changed, never with how many intros are tracked; nothing here
+polls threads one by one. One instance per thread of work (see client.py).
+"""
+from __future__ import annotations
+
+import logging
+
+from google.oauth2.credentials import Credentials
+
+from ...domain.model import Person
+from ..mime import build_message, message_id_for
+from ..port import (Changes, Created, MailboxError, NotFound, OutgoingMessage, ReconnectNeeded, ThreadMessage,
+                    TransientMailboxError, WatchInfo)
+from . import parse
+from .client import GOOGLE_API_URL, GmailClient
+
+log = logging.getLogger(__name__)
+# Quirk: users.watch filters by label. Replies land in INBOX, but a draft the user sends from
+# Gmail only gets SENT, and the service must notice that too; drafts themselves need no push.
+WATCH_LABELS = ["INBOX", "SENT"]
+
+
+class GmailMailbox:
+    def __init__(self, owner: Person, credentials, api_url: str = GOOGLE_API_URL, topic: str | None = None,
+                 num_retries: int = 5, **client_options):
+        """`topic`: projects/<p>/topics/<t> for users.watch (None: no push, the worker polls).
+        `client_options` go to GmailClient (max_wait, sleep)."""
+        self._owner = owner
+        self._topic = topic
+        self.client = GmailClient(credentials, api_url, num_retries=num_retries, **client_options)
+        self._labels: dict[str, str] = {}  # name -> id, filled from labels.list on first need
+        self._drafts: dict[str, str] = {}  # message id -> draft id, for drafts seen or made here
+
+    @property
+    def owner(self) -> Person:
+        return self._owner
+
+    @property
+    def _domain(self) -> str:
+        return self._owner.email.rsplit("@", 1)[1]
+
+    def _raw(self, message: OutgoingMessage) -> tuple[str, str]:
+        """base64url MIME and its Message-ID. Quirk: Gmail threads a message only when threadId is
+        given AND In-Reply-To/References name a message of the thread AND the subjects match
+        (gmail.md §5); build_message sets the headers from `reply_to`, the caller keeps the subject."""
+        mime = build_message(message, self._owner)
+        return parse.b64url(mime.as_bytes()), str(mime["Message-ID"])
+
+    # --- writing ---------------------------------------------------------------------------------
+    def create_draft(self, message: OutgoingMessage) -> Created:
+        raw, message_id = self._raw(message)
+        draft = self.client.create_draft(raw, message.thread_id,
+                                         reconcile=lambda: self._existing_draft(message_id))
+        self._drafts[draft["message"]["id"]] = draft["id"]
+        return parse.created_draft(draft, message_id)
+
+    def send(self, message: OutgoingMessage) -> Created:
+        raw, message_id = self._raw(message)
+        sent = self.client.send_message(raw, message.thread_id, reconcile=lambda: self._existing_sent(message_id))
+        return parse.created(sent, self._message_id_of(sent["id"], message_id))
+
+    def send_draft(self, draft_id: str) -> Created:
+        sent = self.client.send_draft(draft_id, reconcile=lambda: self._draft_still_there(draft_id))
+        return parse.created(sent, self._message_id_of(sent["id"], ""))
+
+    def _message_id_of(self, provider_id: str, expected: str) -> str:
+        """The Message-ID recipients got. Quirk: a draft edited in Gmail carries Gmail's own
+        Message-ID, not ours, so what went out is read back (5 units next to a 100-unit send)."""
+        try:
+            found = self.client.get_message(provider_id, "metadata", ["Message-ID"])
+        except MailboxError as exc:
+            if not expected:
+                # It did go out: a retryable failure sends the caller to its key lookup, never to a resend.
+                raise TransientMailboxError(f"gmail: sent {provider_id} but could not read it back ({exc})") from exc
+            log.warning("gmail: could not read back %s (%s); keeping %s", provider_id, exc, expected)
+            return expected
+        return parse.headers_of(found.get("payload", {})).get("message-id", expected).strip()
+
+    # --- crash-safe retries: did the failed attempt act after all? -----------------------------------
+    def _existing_sent(self, message_id: str) -> dict | None:
+        for message in self._by_message_id(message_id):
+            if parse.SENT in message.get("labelIds", []):
+                return {"id": message["id"], "threadId": message["threadId"], "labelIds": message["labelIds"]}
+        return None
+
+    def _existing_draft(self, message_id: str) -> dict | None:
+        listing = self.client.list_drafts(q=f"rfc822msgid:{message_id.strip('<>')}")
+        drafts = listing.get("drafts", [])
+        return {"id": drafts[0]["id"], "message": drafts[0]["message"]} if drafts else None
+
+    def _draft_still_there(self, draft_id: str) -> dict | None:
+        try:
+            self.client.get_draft(draft_id)
+        except NotFound:
+            # Gone after a send that failed on the way back: it went out (or the user deleted it).
+            # Retrying would answer 404 and make the caller send a fresh copy; its key lookup
+            # (find_by_key) on the next attempt finds the sent message instead.
+            raise TransientMailboxError(f"draft {draft_id} is gone after a failed send; look it up by key")
+        return None  # still a draft: the send did not happen, try again
+
+    def _by_message_id(self, message_id: str) -> list[dict]:
+        """Full messages with this Message-ID (Gmail search `rfc822msgid:` takes it without <>)."""
+        listing = self.client.list_messages(f"rfc822msgid:{message_id.strip('<>')}")
+        return [self.client.get_message(mid, "full") for mid, _ in parse.message_refs(listing)]
+
+    # --- reading -----------------------------------------------------------------------------------
+    def read_thread(self, thread_id: str) -> list[ThreadMessage]:
+        thread = self.client.get_thread(thread_id, "full")
+        for draft in parse.draft_messages(thread):
+            if draft["id"] not in self._drafts:
+                self._find_draft_id(draft)
+        return parse.thread_messages(thread, self._drafts)
+
+    def _find_draft_id(self, message: dict) -> None:
+        """Quirk: a thread's draft messages do not say which draft they belong to; drafts.list does."""
+        message_id = parse.headers_of(message.get("payload", {})).get("message-id", "").strip("<> ")
+        if message_id:
+            self._drafts.update(parse.draft_ids(self.client.list_drafts(q=f"rfc822msgid:{message_id}")))
+        token = None
+        while message["id"] not in self._drafts:
+            listing = self.client.list_drafts(page_token=token)
+            self._drafts.update(parse.draft_ids(listing))
+            token = listing.get("nextPageToken")
+            if not token:
+                break
+
+    def find_by_key(self, key: str, thread_id: str | None = None) -> ThreadMessage | None:
+        found = [m for m in self._by_message_id(message_id_for(key, self._domain))
+                 if parse.SENT in m.get("labelIds", []) or parse.DRAFT in m.get("labelIds", [])]
+        candidates = [self._as_thread_message(m) for m in found]
+        candidates = [m for m in candidates if m.key == key and (thread_id is None or m.thread_id == thread_id)]
+        if not candidates and thread_id is not None:
+            # The Message-ID may not be ours (a draft edited in Gmail): the thread still has the header.
+            try:
+                candidates = [m for m in self.read_thread(thread_id) if m.key == key and (m.from_me or m.is_draft)]
+            except NotFound:
+                return None
+        # A sent copy outranks a leftover draft: it is the one that reached people.
+        candidates.sort(key=lambda m: (m.from_me, m.date))
+        return candidates[-1] if candidates else None
+
+    def _as_thread_message(self, message: dict) -> ThreadMessage:
+        if parse.DRAFT in message.get("labelIds", []) and message["id"] not in self._drafts:
+            self._find_draft_id(message)
+        return parse.thread_message(message, self._drafts.get(message["id"]))
+
+    # --- changes, labels, push -------------------------------------------------------------------------
+    def changes_since(self, cursor: str | None) -> Changes:
+        if cursor is None:
+            return Changes(messages=(), cursor=str(self.client.get_profile()["historyId"]))
+        if not cursor.isdigit():  # not a Gmail history id at all (another provider's cursor)
+            return Changes(messages=(), cursor=str(self.client.get_profile()["historyId"]), reset=True)
+        added, token = [], None
+        try:
+            while True:
+                page = self.client.list_history(cursor, token)
+                added += parse.added_messages(page)
+                token = page.get("nextPageToken")
+                if not token:
+                    break
+        except NotFound:
+            # Quirk: history ids are kept about a week, sometimes hours; an older one is a 404 and
+            # the caller must re-read its tracked threads (Changes.reset).
+            return Changes(messages=(), cursor=str(self.client.get_profile()["historyId"]), reset=True)
+        # With no nextPageToken left, the page's historyId is the cursor to store (history.list docs).
+        return Changes(messages=tuple(dict.fromkeys(added)), cursor=str(page["historyId"]))
+
+    def set_label(self, thread_id: str, label: str, on: bool = True) -> None:
+        label_id = self._label_id(label, create=on)
+        if label_id is None:
+            return  # removing a label the mailbox never had
+        if on:
+            self.client.modify_thread(thread_id, add=[label_id])
+        else:
+            self.client.modify_thread(thread_id, remove=[label_id])
+
+    def _label_id(self, name: str, *, create: bool) -> str | None:
+        """Quirk: threads.modify takes label ids, not names; user labels must be created first."""
+        if name not in self._labels:
+            self._labels = parse.label_ids(self.client.list_labels())
+        if name in self._labels or not create:
+            return self._labels.get(name)
+        try:
+            self._labels[name] = self.client.create_label(name)["id"]
+        except (TransientMailboxError, ReconnectNeeded):
+            raise
+        except MailboxError:
+            # 409 when another worker created it a moment ago: read the list again.
+            self._labels = parse.label_ids(self.client.list_labels())
+            if name not in self._labels:
+                raise
+        return self._labels[name]
+
+    def watch(self) -> WatchInfo | None:
+        if not self._topic:
+            return None
+        return parse.watch_info(self.client.watch(self._topic, WATCH_LABELS))
+
+    def stop_watch(self) -> None:
+        self.client.stop()
+
+
+def gmail_mailbox_for(owner: Person, refresh_token: str, client_id: str, client_secret: str, token_uri: str,
+                      api_url: str = GOOGLE_API_URL, topic: str | None = None, **options) -> GmailMailbox:
+    """A GmailMailbox whose credentials fetch access tokens from `token_uri` as needed (google-auth
+    refreshes before the first call and on a 401)."""
+    credentials = Credentials(token=None, refresh_token=refresh_token, client_id=client_id,
+                              client_secret=client_secret, token_uri=token_uri)
+    return GmailMailbox(owner, credentials, api_url, topic, **options)
