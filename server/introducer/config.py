@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     templates_dir: Path | None = Field(None, description="Folder of email templates that override the built-in ones.")
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
     port: int = Field(8080, description="Port the web server listens on.")
+    proxy_hops: int = Field(0, description="Reverse proxies in front whose X-Forwarded-* headers to trust "
+                                           "(token audiences are checked against the public URL).")
     poll_seconds: float = Field(60.0, description="How often the worker reads mailbox changes when there is no push.")
     dispatch_seconds: float = Field(30.0, description="How often the worker looks for due nudges and pending sends.")
     sync_seconds: float = Field(2.0, description="How often the worker handles recorded sync requests (from webhooks).")

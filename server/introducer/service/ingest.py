@@ -111,12 +111,21 @@ def _handle(ctx: Ctx, purpose: str, message: ThreadMessage, thread: list[ThreadM
 
 
 def _our_outbound(ctx: Ctx, message: ThreadMessage):
-    """The recorded message this sent message is: by its key header, else the one draft in this thread."""
+    """The recorded message this sent message is: by its key header, by its Message-ID, else the one
+    draft waiting in this thread.
+
+    Quirk: Graph drops internetMessageHeaders from Sent Items copies, so there the Message-ID (derived
+    from the key when the draft was created) is what identifies it.
+    """
     if message.key:
         row = ctx.uow.outbound.by_key(message.key)
         if row is not None and row.intro_id == ctx.intro.id:
             return row
-    drafted = [r for r in ctx.uow.outbound.by_thread(ctx.account.id, message.thread_id) if r.status == "drafted"]
+    in_thread = ctx.uow.outbound.by_thread(ctx.account.id, message.thread_id)
+    same_id = [r for r in in_thread if r.internet_message_id and r.internet_message_id == message.internet_message_id]
+    if same_id:
+        return same_id[0]
+    drafted = [r for r in in_thread if r.status == "drafted"]
     return drafted[0] if len(drafted) == 1 else None
 
 

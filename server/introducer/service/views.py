@@ -1,6 +1,8 @@
 """Read models for the panel, the API and the CLI: an intro with its consents, messages, timeline and next step."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from ..domain.model import Policy
 from ..domain.states import IntroState
 from .errors import NotFoundError
@@ -10,7 +12,7 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def intro_summary(intro, consents: dict, outbound: list, due: list) -> dict:
+def intro_summary(intro, consents: dict, outbound: list, due: list, tz: str = "UTC") -> dict:
     return {
         "id": intro.id,
         "state": intro.state,
@@ -19,13 +21,13 @@ def intro_summary(intro, consents: dict, outbound: list, due: list) -> dict:
         "target": {"name": intro.target_name, "email": intro.target_email},
         "context": intro.context,
         "consents": {role: c.status for role, c in consents.items()},
-        "next_step": next_step(intro, consents, outbound, due),
+        "next_step": next_step(intro, consents, outbound, due, tz),
         "created_at": _iso(intro.created_at),
         "updated_at": _iso(intro.updated_at),
     }
 
 
-def next_step(intro, consents: dict, outbound: list, due: list) -> str:
+def next_step(intro, consents: dict, outbound: list, due: list, tz: str = "UTC") -> str:
     """One sentence telling the introducer what happens next, and whether it is up to them."""
     state = IntroState(intro.state)
     names = {"requester": intro.requester_name, "target": intro.target_name}
@@ -40,7 +42,10 @@ def next_step(intro, consents: dict, outbound: list, due: list) -> str:
         kinds = ", ".join(sorted({o.step.replace("_", " ") for o in drafts}))
         return f"Review and send the {kinds} — it is in your drafts."
     pending = sorted((w for w in due if w.status == "pending"), key=lambda w: w.due_at)
-    when = f" ({pending[0].kind.replace('_', ' ')} due {pending[0].due_at:%a %d %b %H:%M} UTC)" if pending else ""
+    when = ""
+    if pending:
+        local = pending[0].due_at.astimezone(ZoneInfo(tz))
+        when = f" ({pending[0].kind.replace('_', ' ')} due {local:%a %d %b %H:%M} {local.tzname()})"
     if state is IntroState.AWAITING_CONSENT:
         waiting = [names[r] for r, c in consents.items() if c.status == "pending"]
         return f"Waiting for {' and '.join(waiting) or 'answers'}{when}."
@@ -59,11 +64,17 @@ def next_step(intro, consents: dict, outbound: list, due: list) -> str:
     }[state]
 
 
+def _tz(uow, account_id: int) -> str:
+    account = uow.accounts.get(account_id)
+    return (account.timezone if account is not None else None) or "UTC"
+
+
 def list_intros(uow, account_id: int, states=None, limit: int = 50, offset: int = 0) -> list[dict]:
+    tz = _tz(uow, account_id)
     out = []
     for intro in uow.intros.list(account_id, states, limit, offset):
         out.append(intro_summary(intro, uow.consents.for_intro(intro.id), uow.outbound.for_intro(intro.id),
-                                 uow.due.pending_for_intro(intro.id)))
+                                 uow.due.pending_for_intro(intro.id), tz))
     return out
 
 
@@ -74,7 +85,7 @@ def show_intro(uow, account_id: int, intro_id: int) -> dict:
     consents = uow.consents.for_intro(intro.id)
     outbound = uow.outbound.for_intro(intro.id)
     due = uow.due.pending_for_intro(intro.id)
-    view = intro_summary(intro, consents, outbound, due)
+    view = intro_summary(intro, consents, outbound, due, _tz(uow, account_id))
     view["spec"] = intro.spec
     view["consent_detail"] = {
         role: {"status": c.status, "asked_at": _iso(c.asked_at), "answered_at": _iso(c.answered_at),
