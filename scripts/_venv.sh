@@ -2,7 +2,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON=${PYTHON:-python3}
-extras=${1:-}
+extras=${VENV_EXTRAS:-}
 stamp=.venv/.installed${extras:+-$extras}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+from .auth.crypto import TokenCipher
 from .config import Settings
 from .domain.address import person
 from .domain.model import Person
@@ -29,7 +30,9 @@ class Container:
     engine: object
     uow: UnitOfWorkFactory
     deps: Deps
+    cipher: TokenCipher  # seals provider credentials at rest
     world: object | None = None  # the sandbox mail world, when the sandbox is on
+    faces: dict | None = None  # local Gmail/Graph faces of the sandbox world (demo --provider gmail|outlook)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -43,6 +46,7 @@ def build(settings: Settings, *, world=None, clock: Callable[[], datetime] | Non
     if migrate:
         upgrade(engine)
     uow = UnitOfWorkFactory(engine)
+    cipher = TokenCipher.from_setting(settings.secret("token_keys"))
     if world is None and settings.sandbox:
         from .mail.sandbox.world import SandboxWorld
 
@@ -51,25 +55,31 @@ def build(settings: Settings, *, world=None, clock: Callable[[], datetime] | Non
         clock = world.now if world is not None else (lambda: datetime.now(timezone.utc))
     deps = Deps(
         uow=uow,
-        mailboxes=mailboxes or _mailbox_factory(settings, world),
+        mailboxes=mailboxes or _mailbox_factory(settings, world, cipher, uow),
         clock=clock,
         renderer=JinjaRenderer(override_dir=settings.templates_dir),
         window=parse_window(settings.send_window),
         worker_id=settings.worker_id or f"{socket.gethostname()}:{os.getpid()}",
     )
-    return Container(settings=settings, engine=engine, uow=uow, deps=deps, world=world)
+    return Container(settings=settings, engine=engine, uow=uow, deps=deps, cipher=cipher, world=world, faces={})
 
 
-def _mailbox_factory(settings: Settings, world) -> Callable:
+def _mailbox_factory(settings: Settings, world, cipher: TokenCipher, uow: UnitOfWorkFactory) -> Callable:
+    """Account -> Mailbox. Gmail and Outlook accounts open their sealed credentials (see auth/credentials.py)."""
     def for_account(account) -> object:
-        owner = Person(account.name, account.email)
         if account.provider == "sandbox":
             if world is None:
                 raise RuntimeError("a sandbox account needs the sandbox mail world (INTRODUCER_SANDBOX=true)")
             from .mail.sandbox.mailbox import SandboxMailbox
 
-            return SandboxMailbox(world, owner)
-        raise RuntimeError(f"no mailbox adapter for provider {account.provider!r} yet")
+            return SandboxMailbox(world, Person(account.name, account.email))
+        if account.provider == "gmail":
+            from .mail.gmail.accounts import mailbox_for_account
+        elif account.provider == "outlook":
+            from .mail.graph.accounts import mailbox_for_account
+        else:
+            raise RuntimeError(f"no mailbox adapter for provider {account.provider!r}")
+        return mailbox_for_account(settings, cipher, uow, account)
 
     return for_account
 

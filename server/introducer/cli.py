@@ -31,8 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the web app, the worker and the sandbox mail world on SQLite")
     demo.add_argument("--port", type=int, help="port to listen on (default: INTRODUCER_PORT or 8080)")
     demo.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    demo.add_argument("--provider", choices=["sandbox"], default="sandbox",
-                      help="which mailbox adapter the demo account uses")
+    demo.add_argument("--provider", choices=["sandbox", "gmail", "outlook"], default="sandbox",
+                      help="which mailbox adapter the demo account uses: the in-process sandbox, or the real "
+                           "Gmail / Graph adapter against the local Gmail / Graph face of the sandbox world")
     demo.add_argument("-v", "--verbose", action="store_true", help="log what the worker does")
     demo.set_defaults(func=_demo)
 
@@ -74,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     pv.add_argument("spec", help="path to a spec JSON file ('-' for stdin)")
     pv.add_argument("--json", action="store_true", help="machine-readable output")
     pv.set_defaults(func=_preview)
+
+    rk = sub.add_parser("rotate-keys", help="re-encrypt stored OAuth tokens with the first INTRODUCER_TOKEN_KEYS key")
+    rk.set_defaults(func=_rotate_keys)
 
     cfg = sub.add_parser("config", help="print the effective settings (secrets masked)")
     cfg.add_argument("--json", action="store_true")
@@ -225,6 +229,18 @@ def _preview(args) -> int:
     from .preview_text import render_preview
 
     print(render_preview(result))
+    return 0
+
+
+def _rotate_keys(args) -> int:
+    from .auth.credentials import rotate_all
+    from .bootstrap import build
+
+    container = build(Settings())
+    with container.uow() as uow:
+        count = rotate_all(uow, container.cipher)
+        uow.commit()
+    print(f"re-encrypted the credentials of {count} account(s) with the newest key")
     return 0
 
 

@@ -1,23 +1,35 @@
 """`introducer demo`: the web app, the worker and the sandbox mail world in one process on SQLite."""
 from __future__ import annotations
 
+import importlib
 import time
 
 from .bootstrap import Container, build, ensure_account
 from .config import Settings
 
 
-def prepare(settings: Settings) -> tuple[Container, dict]:
-    """Build the demo container: seeded sandbox people, the introducer's account, push wired in-process."""
+PROVIDER_DEMOS = {"gmail": "introducer.mail.gmail.demo", "outlook": "introducer.mail.graph.demo"}
+
+
+def prepare(settings: Settings, provider: str = "sandbox") -> tuple[Container, dict]:
+    """Build the demo container: seeded sandbox people, the introducer's account, push wired in-process.
+
+    With provider gmail or outlook, the provider's demo module then puts the local Gmail or Graph face in
+    front of the same world and connects the introducer through the real adapter and sign-in flow
+    (`attach(container, seeded) -> seeded`, replacing `account_id`).
+    """
     from .mail.sandbox.seed import seed_demo
 
-    settings = settings.model_copy(update={"sandbox": True, "provider": "sandbox"})
+    settings = settings.model_copy(update={"sandbox": True, "provider": provider})
     container = build(settings)
     seeded = seed_demo(container.world)
     introducer = container.world.user(seeded["introducer"])
     account_id = ensure_account(container, "sandbox", introducer.name, introducer.email, "America/New_York")
+    seeded = {"account_id": account_id, "provider": "sandbox", **seeded}
+    if provider != "sandbox":
+        seeded = importlib.import_module(PROVIDER_DEMOS[provider]).attach(container, seeded)
     wire_sandbox_push(container)
-    return container, {"account_id": account_id, **seeded}
+    return container, seeded
 
 
 def wire_sandbox_push(container: Container) -> None:
@@ -40,7 +52,7 @@ def run_demo(settings: Settings, provider: str = "sandbox", started: float | Non
 
     started = started if started is not None else time.monotonic()
     demo_settings = settings.model_copy(update={"sync_seconds": 1.0, "dispatch_seconds": 2.0, "poll_seconds": 10.0})
-    container, seeded = prepare(demo_settings)
+    container, seeded = prepare(demo_settings, provider)
     sched = scheduler(container)
     sched.start()
     server = create_server(create_app(container), host=settings.host, port=settings.port, threads=8)

@@ -13,7 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .bootstrap import Container
-from .service import ingest, nudges, outbound
+from .service import ingest, nudges, outbound, watches
 
 log = logging.getLogger("introducer.worker")
 
@@ -65,7 +65,9 @@ def jobs(c: Container) -> list[Job]:
         Job("retry_outbound", s.dispatch_seconds, lambda c: outbound.retry_pending(c.deps)),
         Job("sandbox_people", 1.0, tick_sandbox, only_with_sandbox=True),
     ]
-    if not s.public_url:
+    if s.public_url:
+        declared.append(Job("renew_watches", 3 * 3600, lambda c: watches.renew_watches(c.deps)))
+    else:
         declared.append(Job("poll_mailboxes", s.poll_seconds, request_polls))
     return [j for j in declared if c.world is not None or not j.only_with_sandbox]
 

@@ -55,6 +55,17 @@ class AccountRepository(_Repository):
         return list(self.session.scalars(
             select(Account).where(Account.status == AccountStatus.ACTIVE.value).order_by(Account.id)))
 
+    def with_credentials(self) -> list[Account]:
+        return list(self.session.scalars(
+            select(Account).where(Account.credentials.is_not(None)).order_by(Account.id)))
+
+    def watches_due(self, before) -> list[Account]:
+        """Active accounts whose push subscription expires before `before` (or was never started)."""
+        return list(self.session.scalars(
+            select(Account).where(Account.status == AccountStatus.ACTIVE.value, Account.provider != "sandbox",
+                                  (Account.watch_expires_at.is_(None)) | (Account.watch_expires_at < before))
+            .order_by(Account.id)))
+
 
 class IntroRepository(_Repository):
     """Every read is scoped to an account: one account never sees another's intros."""
