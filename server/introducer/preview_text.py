@@ -24,6 +24,8 @@ def render_preview(result: dict) -> str:
         lines += _message("handoff", result["handoff"])
     for msg in result.get("nudges", []):
         lines += _message(f"{msg.get('step', 'nudge').replace('_', ' ')}" + (f" ({msg['role']})" if msg.get("role") else ""), msg)
+    for msg in result.get("notes", []):
+        lines += _message(f"note ({msg.get('step', 'note').replace('_', ' ')}, if it comes to that)", msg)
     findings = result.get("lint", [])
     lines.append("=== etiquette lint ===")
     if not findings:

@@ -48,22 +48,9 @@ class Composed:
 
 
 # Skipped when picking the name for a greeting: "Hi Dr.," reads worse than "Hi Ann,".
-_HONORIFICS = frozenset({"dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame"})
-_QUOTES = "\"'“”‘’«»"
-
-
 def greeting_name(person: Person) -> str:
-    """The name after "Hi": the first name, also for "Lee, Ann", quoted nicknames and titles."""
-    name = person.name.strip()
-    if "," in name:
-        before, after = name.split(",", 1)
-        # "Lee, Ann" is surname-first; "Ann Lee, PhD" keeps its first part.
-        name = after if len(before.split()) == 1 and after.strip() else before
-    words = [w.strip(_QUOTES) for w in name.split()]
-    words = [w for w in words if w]
-    while len(words) > 1 and words[0].rstrip(".").lower() in _HONORIFICS:
-        words.pop(0)
-    return words[0] if words else person.email.split("@")[0]
+    """The name after "Hi" (see Person.first_name)."""
+    return person.first_name
 
 
 def _person_view(p: Person) -> dict:

@@ -5,6 +5,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+_HONORIFICS = frozenset({"dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame"})
+_QUOTES = "\"'“”‘’«»"
+
+
 @dataclass(frozen=True)
 class Person:
     """A named mailbox. The address is validated where it enters (see mail.address)."""
@@ -14,7 +18,17 @@ class Person:
 
     @property
     def first_name(self) -> str:
-        return (self.name.split() or [self.email.split("@")[0]])[0]
+        """The name to greet with: also right for "Lee, Ann", quoted nicknames and titles ("Dr. Ann Lee")."""
+        name = self.name.strip()
+        if "," in name:
+            before, after = name.split(",", 1)
+            # "Lee, Ann" is surname-first; "Ann Lee, PhD" keeps its first part.
+            name = after if len(before.split()) == 1 and after.strip() else before
+        words = [w.strip(_QUOTES) for w in name.split()]
+        words = [w for w in words if w]
+        while len(words) > 1 and words[0].rstrip(".").lower() in _HONORIFICS:
+            words.pop(0)
+        return words[0] if words else self.email.split("@")[0]
 
 
 class Role(StrEnum):
