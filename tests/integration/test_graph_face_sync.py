@@ -5,57 +5,23 @@ Shapes checked against outlook.md §5, GD message-delta.md and GD change-notific
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
 from fakes.graph_helpers import IMMUTABLE, GraphCaller, WebhookReceiver
 from introducer.domain.model import Person
-from introducer.mail.sandbox import SandboxWorld, seed_demo
-from introducer.mail.sandbox.outlook_sandbox import OutlookSandbox
 from introducer.mail.sandbox.replies import compose
+from graph_fixtures import T0, draft, graph, outlook, receiver, to, world  # noqa: F401
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 DANA, BOB, ANN = "dana@parkcap.example", "bob@stonevc.example", "ann@acme.example"
 
 
 @pytest.fixture
-def world():
-    w = SandboxWorld(None, history_retention=40)
-    w.set_clock(lambda: T0)
-    seed_demo(w)
-    yield w
-    w.close()
+def history_retention() -> int:
+    return 40
 
 
-@pytest.fixture
-def outlook(world):
-    with OutlookSandbox(world) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def receiver(outlook):
-    with WebhookReceiver(outlook.ca) as r:
-        yield r
-
-
-@pytest.fixture
-def graph(outlook):
-    return GraphCaller(outlook, DANA)
-
-
-def to(address: str, name: str = "") -> list[dict]:
-    return [{"emailAddress": {"address": address, "name": name or address}}]
-
-
-def draft(graph: GraphCaller, **fields):
-    body = {"subject": "Would you like to meet Ann?", "body": {"contentType": "Text", "content": "Hi Bob"},
-            "toRecipients": to(BOB, "Bob Stone"),
-            "internetMessageHeaders": [{"name": "x-introducer-key", "value": "intro-1:ask"}], **fields}
-    response = graph("POST", "me/messages", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def test_delta_pages_with_maxpagesize_then_gives_a_delta_link_that_lists_only_new_mail(graph, world):

@@ -5,59 +5,18 @@ sent, threaded and labelled. Watching, throttling, concurrency and revocation: t
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
 from introducer.domain.model import Person
-from introducer.mail.graph import GraphMailbox
 from introducer.mail.mime import message_id_for
 from introducer.mail.port import KEY_HEADER, Mailbox, MailboxError, NotFound, OutgoingMessage
-from introducer.mail.sandbox import SandboxWorld, seed_demo
-from introducer.mail.sandbox.outlook_sandbox import OutlookSandbox
+from graph_fixtures import T0, DANA, connect, history_retention, outlook, sleeps, world  # noqa: F401
 from introducer.mail.sandbox.replies import compose
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-DANA = Person("Dana Park", "dana@parkcap.example")
 ANN = Person("Ann Lee", "ann@acme.example")
 BOB = Person("Bob Stone", "bob@stonevc.example")
-
-
-class Sleeps(list):
-    """The adapter's sleep: records how long it was asked to wait, and returns at once."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def world():
-    w = SandboxWorld(None, history_retention=60)
-    w.set_clock(lambda: T0)
-    seed_demo(w)
-    yield w
-    w.close()
-
-
-@pytest.fixture
-def outlook(world):
-    with OutlookSandbox(world) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sleeps():
-    return Sleeps()
-
-
-@pytest.fixture
-def connect(outlook, world, sleeps):
-    """Build a GraphMailbox for Dana the way a worker process would (a fresh one each call)."""
-    def build(token=None, **options) -> GraphMailbox:
-        token = token or (lambda: outlook.identity.issue_access_token(DANA.email))
-        return GraphMailbox(DANA, token, outlook.graph_url, session=outlook.session(), sleep=sleeps,
-                            clock=world.now, **options)
-    return build
 
 
 @pytest.fixture

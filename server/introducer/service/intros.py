@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..domain import compose
 from ..domain.lint import lint_intro, lint_spec
-from ..domain.model import ConsentStatus, IntroSpec, Policy, Role, SendMode, Step
+from ..domain.model import ConsentStatus, IntroSpec, Policy, Role, SendMode
 from ..domain.states import IntroState, can_transition
 from ..spec import spec_to_stored
 from ..store.models import Consent, Intro
@@ -135,5 +135,3 @@ def _account(uow, account_id: int):
         raise NotFoundError("Unknown account.")
     return account
 
-
-__all__ = ["check", "start_intro", "cancel_intro", "override_consent", "send_now", "update_settings", "Step"]

@@ -30,7 +30,6 @@ def outbound_done(deps: Deps, outbound_id: int, created: Created, sent: bool) ->
         row.internet_message_id = created.internet_message_id
         row.updated_at = deps.clock()
         ctx = _ctx(deps, uow, row, after)
-        role = Role(row.role) if row.role else None
         purpose = THREAD_PURPOSE[Step(row.step)].format(role=row.role)
         uow.intros.track_thread(row.account_id, created.thread_id, row.intro_id, purpose)
         if sent:
