@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args) or 0
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `introducer … | head`: the reader went away, which is fine
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -158,6 +161,8 @@ def _intros_list(args) -> int:
         rows = list_intros(uow, account_id, limit=500)
     if args.json:
         print(json.dumps(rows, indent=2))
+    elif not rows:
+        print("no intros yet")
     else:
         for r in rows:
             print(f"{r['id']:>5}  {r['state']:<17} {r['requester']['name']} → {r['target']['name']}  "
