@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+from .auth.consent_tokens import consent_tokens, link_builder
 from .auth.crypto import TokenCipher
 from .config import Settings
 from .domain.address import person
@@ -60,8 +61,21 @@ def build(settings: Settings, *, world=None, clock: Callable[[], datetime] | Non
         renderer=JinjaRenderer(override_dir=settings.templates_dir),
         window=parse_window(settings.send_window),
         worker_id=settings.worker_id or f"{socket.gethostname()}:{os.getpid()}",
+        consent_links=_consent_links(settings, clock),
     )
     return Container(settings=settings, engine=engine, uow=uow, deps=deps, cipher=cipher, world=world, faces={})
+
+
+def _consent_links(settings: Settings, clock: Callable[[], datetime]) -> Callable | None:
+    """One-click consent links under the public URL; in the sandbox without one, under the local address.
+
+    None (links off, the panel's switch disabled) when people outside could not reach any address we know.
+    """
+    base = settings.public_url
+    if not base and settings.sandbox:
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+        base = f"http://[{host}]:{settings.port}" if ":" in host else f"http://{host}:{settings.port}"
+    return link_builder(consent_tokens(settings, clock), base) if base else None
 
 
 def _mailbox_factory(settings: Settings, world, cipher: TokenCipher, uow: UnitOfWorkFactory) -> Callable:

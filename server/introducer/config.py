@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     worker_id: str | None = Field(None, description="Name of this worker in row claims. Default: host name and pid.")
     sandbox: bool = Field(True, description="Serve the sandbox mail world and its page (the demo). Off in production.")
     send_window: str = Field("09:00-17:00", description="Local business hours (introducer's time zone) for nudges.")
+    consent_link_days: int = Field(30, ge=1, le=365, description="Days the one-click Yes/No links in a permission "
+                                                                 "request keep working.")
 
     # Google
     google_client_id: str | None = Field(None, description="OAuth client id (Connect Gmail; audience of user ID tokens).")

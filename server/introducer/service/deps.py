@@ -23,7 +23,7 @@ class Deps:
     clock: Callable[[], datetime]
     renderer: Renderer
     window: SendWindow = field(default_factory=SendWindow)
-    consent_links: Callable | None = None  # (intro_id, role) -> {"yes": url, "no": url}
+    consent_links: Callable | None = None  # (intro_id, role, account_id=) -> {"yes": url, "no": url}
     worker_id: str = "worker"
 
 

@@ -69,7 +69,9 @@ def set_state(ctx: Ctx, wanted: IntroState, why: str) -> None:
 
 def ask(ctx: Ctx, role: Role) -> None:
     """Write the permission request to one party (draft or send per policy)."""
-    links = ctx.deps.consent_links(ctx.intro.id, role) if (ctx.policy.consent_links and ctx.deps.consent_links) else None
+    links = None
+    if ctx.policy.consent_links and ctx.deps.consent_links:
+        links = ctx.deps.consent_links(ctx.intro.id, role, account_id=ctx.account.id)
     composed = compose.permission_request(ctx.spec, role, ctx.deps.renderer, ctx.policy, consent_links=links)
     record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(Step.PERMISSION_REQUEST), ctx.after)
     verb = "drafted" if ctx.policy.permission_request.value == "draft" else "sending"
