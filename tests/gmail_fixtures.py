@@ -3,7 +3,6 @@ connected to it through the real google-auth and google-api-python-client."""
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
 
 import pytest
 import requests
@@ -14,38 +13,15 @@ from introducer.domain.model import Person
 from introducer.mail.gmail import GmailMailbox, gmail_mailbox_for
 from introducer.mail.mime import build_message
 from introducer.mail.port import OutgoingMessage
-from introducer.mail.sandbox import SandboxWorld, seed_demo
 from introducer.mail.sandbox.gmail_face import GmailFace
+from sandbox_fixtures import T0, Clock, clock, world  # noqa: F401  (re-exported fixtures)
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 CLIENT_ID = "1234567890-introducer.apps.googleusercontent.com"
 CLIENT_SECRET = "sandbox-client-secret"
 TOPIC = "projects/introducer-test/topics/gmail"
 DANA = Person("Dana Park", "dana@parkcap.example")
 ANN = Person("Ann Lee", "ann@acme.example")
 BOB = Person("Bob Stone", "bob@stonevc.example")
-
-
-class Clock:
-    def __init__(self):
-        self.now = T0
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def world(clock):
-    w = SandboxWorld(None)
-    w.set_clock(clock)
-    seed_demo(w)
-    yield w
-    w.close()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
@@ -10,33 +10,11 @@ from introducer.domain.address import InvalidAddress
 from introducer.domain.model import Person
 from introducer.mail.port import (KEY_HEADER, Mailbox, NotFound, OutgoingMessage, TransientMailboxError)
 from introducer.mail.sandbox import Behaviour, SandboxMailbox, SandboxWorld, seed_demo
+from sandbox_fixtures import T0, clock, world  # noqa: F401
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 DANA = Person("Dana Park", "dana@parkcap.example")
 ANN = Person("Ann Lee", "ann@acme.example")
 BOB = Person("Bob Stone", "bob@stonevc.example")
-
-
-class Clock:
-    def __init__(self):
-        self.now = T0
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def world(clock):
-    w = SandboxWorld(None)
-    w.set_clock(clock)
-    seed_demo(w)
-    yield w
-    w.close()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Simulated people: each behaviour answers permission requests and intros like a person would, once."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -9,23 +9,10 @@ import pytest
 
 from introducer.mail.mime import parse, people, text_of
 from introducer.mail.sandbox import Behaviour, SandboxWorld
+from sandbox_fixtures import T0, clock  # noqa: F401
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
 DANA, ANN, BOB = "dana@parkcap.example", "ann@acme.example", "bob@stonevc.example"
 NAMES = {DANA: "Dana Park", ANN: "Ann Lee", BOB: "Bob Stone"}
-
-
-class Clock:
-    def __init__(self):
-        self.now = T0
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 @pytest.fixture
