@@ -55,6 +55,8 @@ def message_sent(ctx: Ctx, row: Outbound, sent_at=None) -> None:
     policy = ctx.policy
     ctx.event(f"{row.step}_sent", f"{_describe(row)} was sent.", role=row.role, thread_id=row.thread_id)
     ctx.after.relabel.add(ctx.intro.id)
+    if IntroState(ctx.intro.state).is_final:
+        return  # e.g. a draft of a cancelled intro sent anyway: recorded, but nothing more is scheduled
     if step is Step.PERMISSION_REQUEST:
         consent = ctx.consents()[role]
         consent.asked_at = row.sent_at
