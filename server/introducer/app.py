@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .web import api, auth, errors, health, panel, sandbox
 from .web import consent
+from .web import outlook
 
 WEB = Path(__file__).parent / "web"
 
@@ -31,6 +32,7 @@ def create_app(container, *, proxy_hops: int | None = None) -> Flask:
     api.init_app(app)
     panel.init_app(app)
     consent.init_app(app)
+    outlook.register(app)
     sandbox.register(app)  # only with the sandbox mail world
 
     hops = proxy_hops if proxy_hops is not None else int(getattr(container.settings, "proxy_hops", 0) or 0)

@@ -63,6 +63,18 @@ class Settings(BaseSettings):
     ms_jwks_url: str = Field("https://login.microsoftonline.com/common/discovery/v2.0/keys", description="Signing keys.")
     graph_url: str = Field("https://graph.microsoft.com/v1.0", description="Microsoft Graph base URL.")
     graph_client_state: SecretStr | None = Field(None, description="Secret echoed in Graph notifications (clientState).")
+    ms_tenant: str = Field("organizations", description="Tenant segment of the sign-in authority: organizations "
+                                                        "(work and school accounts), common, or one tenant id.")
+    ms_api_scope: str | None = Field(None, description="Scope the task pane asks for to call our API. Default: "
+                                                       "api://<public host>/<client id>/access_as_user.")
+    ms_ca_bundle: Path | None = Field(None, description="CA bundle to trust for the Microsoft sign-in, key and Graph "
+                                                        "URLs (private deployments). Default: the system's trust.")
+    office_js_url: str = Field("https://appsforoffice.microsoft.com/lib/1/hosted/office.js",
+                               description="Office.js, loaded by the Outlook task pane.")
+    msal_browser_url: str = Field(
+        "https://cdn.jsdelivr.net/npm/@azure/msal-browser@4.21.1/lib/msal-browser.min.js",
+        description="MSAL.js (msal-browser 3.15 or later, the UMD build lib/msal-browser.min.js) for the task "
+                    "pane's nested app authentication; Microsoft no longer hosts v3+ itself, so host a copy.")
 
     @property
     def effective_database_url(self) -> str:

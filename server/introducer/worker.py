@@ -67,6 +67,8 @@ def jobs(c: Container) -> list[Job]:
     ]
     if s.public_url:
         declared.append(Job("renew_watches", 3 * 3600, lambda c: watches.renew_watches(c.deps)))
+        # lapsed or flagged by a Graph lifecycle event (reauthorizationRequired, subscriptionRemoved): renew now
+        declared.append(Job("renew_lapsed_watches", 60, lambda c: watches.renew_watches(c.deps, watches.HORIZON * 0)))
     else:
         declared.append(Job("poll_mailboxes", s.poll_seconds, request_polls))
     return [j for j in declared if c.world is not None or not j.only_with_sandbox]

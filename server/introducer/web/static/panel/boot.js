@@ -5,7 +5,8 @@ const root = document.getElementById("panel");
 
 async function hostAdapter(name) {
   if (name === "sandbox") return (await import("./hosts/sandbox.js")).createSandboxHost(window.parent);
-  return null; // the Office.js host adapter (Outlook task pane) plugs in here
+  if (name === "office") return (await import("./hosts/office.js")).createOfficeHost(root);
+  return null;
 }
 
 const host = await hostAdapter(root.dataset.host);
