@@ -11,6 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .web import api, auth, errors, health, panel, sandbox
+from .web import gmail_addon
 from .web import consent
 from .web import outlook
 
@@ -32,6 +33,7 @@ def create_app(container, *, proxy_hops: int | None = None) -> Flask:
     api.init_app(app)
     panel.init_app(app)
     consent.init_app(app)
+    gmail_addon.register(app)
     outlook.register(app)
     sandbox.register(app)  # only with the sandbox mail world
 

@@ -1,0 +1,66 @@
+"""The Introduce form, prefilled from the open message, with the etiquette check shown above it."""
+from __future__ import annotations
+
+from html import escape
+
+from ..gmail_form import OTHER
+from .widgets import bold, button, buttons, card, paragraph, section, selection, text_input
+
+SEVERITY = {"error": "Fix", "warning": "Consider"}
+
+
+def introduce(action_url: str, values: dict, findings: list[dict] | None = None, problem: str = "",
+              notice: dict | None = None) -> dict:
+    """`findings`: None before any check; [] when the check found nothing. `problem`: why a start was
+    refused. `notice`: a section to show first (e.g. Connect Gmail)."""
+    keep = {"thread_id": values["thread_id"], "candidates": "\n".join(values["candidates"])}
+    return card("Introduce", notice, check_section(findings, problem), who_section(values), why_section(values),
+                options_section(values),
+                section(buttons(button("Check", action_url, action="check", **keep),
+                                button("Introduce", action_url, action="start", **keep))),
+                subtitle="Double opt-in: everyone agrees before the intro", name="introduce")
+
+
+def check_section(findings: list[dict] | None, problem: str) -> dict:
+    widgets = []
+    if problem:
+        widgets.append(paragraph(f"{bold('Not started:')} {escape(problem)}", markup=True))
+    if findings is not None:
+        if not problem and not any(f["severity"] == "error" for f in findings):
+            widgets.append(paragraph("Ready: nothing to fix." + (" A few suggestions:" if findings else "")))
+        for f in findings:
+            widgets.append(paragraph(f"{bold(SEVERITY.get(f['severity'], f['severity']) + ':')} "
+                                     f"{escape(f['message'])}", markup=True))
+    return section(*widgets, header="Etiquette check" if widgets else "")
+
+
+def who_section(v: dict) -> dict:
+    targets = [(c, c) for c in v["candidates"]] + [("Someone else (type below)", OTHER)]
+    return section(
+        text_input("your_name", "Your name, as you sign", v["your_name"]),
+        text_input("requester_name", "Requester: who asked", v["requester_name"]),
+        text_input("requester_email", "Requester's address", v["requester_email"]),
+        text_input("requester_blurb", "One line about the requester", v["requester_blurb"],
+                   hint="e.g. founder of Acme, scheduling software for clinics"),
+        selection("target_pick", "Target: who they want to meet", targets, v["target_pick"]),
+        text_input("target_name", "Target's name (someone else)", v["target_name"]),
+        text_input("target_email", "Target's address (someone else)", v["target_email"]),
+        text_input("target_blurb", "One line about the target", v["target_blurb"]),
+        header="Who")
+
+
+def why_section(v: dict) -> dict:
+    return section(
+        text_input("context", "What the intro is about", v["context"], hint="e.g. healthcare go-to-market"),
+        text_input("benefit_to_target", "Why it is worth it for the target", v["benefit_to_target"], multiline=True),
+        text_input("benefit_to_requester", "Why it is worth it for the requester", v["benefit_to_requester"],
+                   multiline=True),
+        text_input("shared_connection", "How you know them (optional)", v["shared_connection"]),
+        header="Why")
+
+
+def options_section(v: dict) -> dict:
+    choices = [("Ask the requester too (they did not ask for this intro)", "ask_requester"),
+               ("The target already agreed: do not ask", "target_agreed"),
+               ("One-click Yes / No thanks links in permission requests", "consent_links")]
+    return section(selection("options", "Options", choices, v["options"], kind="CHECK_BOX"))
