@@ -36,6 +36,9 @@ class Container:
     faces: dict | None = None  # local Gmail/Graph faces of the sandbox world (demo --provider gmail|outlook)
 
     def close(self) -> None:
+        for face in (self.faces or {}).values():  # the demo's local Gmail / Graph faces
+            (getattr(face, "stop", None) or face.close)()
+        self.faces = {}
         self.engine.dispose()
         if self.world is not None:
             self.world.close()

@@ -183,12 +183,17 @@ def test_an_intros_threads_are_listed_in_the_order_they_were_tracked(uow_factory
         assert uow.intros.threads_of(intro_a) == ["src", "ask", "intro"]
 
 
-def test_the_labels_put_on_an_intros_threads_are_remembered(uow_factory, seeded):
+def test_the_labels_put_on_each_thread_are_remembered_without_touching_the_intro(uow_factory, seeded):
     account_a, intro_a, _, _ = seeded
     with uow_factory() as uow:
-        intro = uow.intros.get(intro_a, account_a)
-        assert intro.labels_applied == []
-        intro.labels_applied = [IntroState.INTRODUCED.label]
+        uow.intros.track_thread(account_a, "ask", intro_a, "permission:target")
+        uow.intros.track_thread(account_a, "intro", intro_a, "intro")
+        version = uow.intros.get(intro_a, account_a).version
         uow.commit()
     with uow_factory() as uow:
-        assert uow.intros.get(intro_a, account_a).labels_applied == ["Intros/Introduced"]
+        assert uow.intros.thread_labels(intro_a) == {"ask": [], "intro": []}
+        uow.intros.set_thread_labels(intro_a, "intro", [IntroState.INTRODUCED.label])
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.intros.thread_labels(intro_a) == {"ask": [], "intro": ["Intros/Introduced"]}
+        assert uow.intros.get(intro_a, account_a).version == version

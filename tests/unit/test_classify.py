@@ -64,7 +64,7 @@ def test_strip_reply_keeps_inline_answers_between_quoted_lines():
 
 
 def test_strip_reply_returns_nothing_when_nothing_was_written_above_the_quote():
-    assert strip_reply(f"\n\nOn Mon, Dec 1, 2026 at 9:00 AM Ann <a@x.com> wrote:\n> Yes, happy to!\n") == ""
+    assert strip_reply("\n\nOn Mon, Dec 1, 2026 at 9:00 AM Ann <a@x.com> wrote:\n> Yes, happy to!\n") == ""
 
 
 @pytest.mark.parametrize("odd", [None, 42, b"yes", "", "   ", "\r\n\r\n", "--", ">", "\x00\x01", "\u200b",

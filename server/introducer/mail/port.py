@@ -4,6 +4,7 @@ Adapters (sandbox, Gmail, Microsoft Graph) implement `Mailbox`. Ids are opaque p
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -150,6 +151,10 @@ class Mailbox(Protocol):
         ...
 
     def set_label(self, thread_id: str, label: str, on: bool = True) -> None: ...
+
+    def change_labels(self, thread_id: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> None:
+        """Add and remove labels (created if missing) on a thread, in as few provider calls as it allows."""
+        ...
 
     def watch(self) -> WatchInfo | None:
         """Start or renew push notifications; None when the provider world has no push."""

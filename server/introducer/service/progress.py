@@ -113,29 +113,33 @@ def mark_reconnect(deps: Deps, account_id: int, why: str) -> None:
 
 
 def relabel(deps: Deps, intro_id: int) -> None:
-    """Make the intro's threads carry the label of its state (and Needs review while it needs you)."""
+    """Make the intro's threads carry the label of its state (and Needs review while it needs you).
+
+    Only what differs from the labels last applied to each thread is changed: a state change costs one
+    removal and one addition per thread, and a thread that already shows the right labels costs nothing.
+    """
     with deps.uow() as uow:
         intro = uow.session.get(Intro, intro_id)
         account = uow.accounts.get(intro.account_id)
-        threads = uow.intros.threads_of(intro.id)
-        state = IntroState(intro.state)
-        needs = bool(intro.needs_review)
-        previous = intro.labels_applied or []
-        wanted = [state.label] + ([NEEDS_REVIEW_LABEL] if needs else [])
-        intro.labels_applied = wanted
-        uow.commit()
+        applied = uow.intros.thread_labels(intro.id)
+        wanted = {IntroState(intro.state).label} | ({NEEDS_REVIEW_LABEL} if intro.needs_review else set())
     if account is None or account.status != "active":
         return
     mailbox = deps.mailboxes(account)
+    done: dict[str, list[str]] = {}
     try:
-        for thread_id in threads:
-            for label in previous:
-                if label not in wanted:
-                    mailbox.set_label(thread_id, label, on=False)
-            for label in wanted:
-                mailbox.set_label(thread_id, label, on=True)
+        for thread_id, have in applied.items():
+            if set(have) == wanted:
+                continue
+            mailbox.change_labels(thread_id, add=sorted(wanted - set(have)), remove=sorted(set(have) - wanted))
+            done[thread_id] = sorted(wanted)
     except MailboxError as exc:  # labels mirror state; a failure here must not stop the workflow
         log.warning("labels for intro %s not updated: %s", intro_id, exc)
+    if done:
+        with deps.uow() as uow:
+            for thread_id, labels in done.items():
+                uow.intros.set_thread_labels(intro_id, thread_id, labels)
+            uow.commit()
 
 
 _NAMES = {

@@ -110,8 +110,6 @@ class Intro(Base):
     source_thread_id: Mapped[str | None] = mapped_column(String)
     intro_thread_id: Mapped[str | None] = mapped_column(String)
     needs_review: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    # The mailbox labels last put on the intro's threads, so a state change can take the old ones off.
-    labels_applied: Mapped[list] = mapped_column(JSON(), nullable=False, default=list)
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _updated()
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -267,6 +265,8 @@ class TrackedThread(Base):
     intro_id: Mapped[int] = _fk("intros.id", index=True)
     # what the thread is: permission:requester | permission:target | intro | source | note
     purpose: Mapped[str] = mapped_column(String(32), nullable=False)
+    # the intro labels last applied to this thread in the mailbox (None: none yet)
+    labels: Mapped[list | None] = mapped_column(JSON())
 
 
 class SyncRequest(Base):

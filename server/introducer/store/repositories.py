@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.model import Role
@@ -135,6 +135,17 @@ class IntroRepository(_Repository):
         """Every mailbox thread of one intro, in the order they were tracked."""
         return list(self.session.scalars(
             select(TrackedThread.thread_id).where(TrackedThread.intro_id == intro_id).order_by(TrackedThread.id)))
+
+    def thread_labels(self, intro_id: int) -> dict[str, list[str]]:
+        """thread id -> the intro labels last applied to it."""
+        rows = self.session.execute(select(TrackedThread.thread_id, TrackedThread.labels)
+                                    .where(TrackedThread.intro_id == intro_id).order_by(TrackedThread.id))
+        return {thread_id: list(labels or []) for thread_id, labels in rows}
+
+    def set_thread_labels(self, intro_id: int, thread_id: str, labels: list[str]) -> None:
+        # a plain UPDATE: recording labels must not bump the intro's version and race its workflow
+        self.session.execute(update(TrackedThread).where(TrackedThread.intro_id == intro_id,
+                                                         TrackedThread.thread_id == thread_id).values(labels=labels))
 
 
 class ConsentRepository(_Repository):

@@ -146,8 +146,12 @@ class GraphMailbox:
         return delta.changes_since(self._client, cursor, self._clock())
 
     def set_label(self, thread_id: str, label: str, on: bool = True) -> None:
-        """Categories on each message of the conversation (learn.microsoft.com/graph/api/message-update)."""
-        if on:
+        self.change_labels(thread_id, add=[label] if on else [], remove=[] if on else [label])
+
+    def change_labels(self, thread_id: str, add=(), remove=()) -> None:
+        """Categories on each message of the conversation, one PATCH per message that changes
+        (learn.microsoft.com/graph/api/message-update)."""
+        for label in add:
             self._ensure_category(label)
         params = {"$filter": f"conversationId eq {payloads.odata_string(thread_id)}", "$select": "id,categories",
                   "$top": "50"}
@@ -155,11 +159,10 @@ class GraphMailbox:
         if not items:
             raise NotFound(f"conversation {thread_id} not found")
         for item in items:
-            categories = list(item.get("categories") or [])
-            if (label in categories) == on:
-                continue
-            categories = categories + [label] if on else [c for c in categories if c != label]
-            self._client.patch(f"me/messages/{item['id']}", {"categories": categories})
+            have = list(item.get("categories") or [])
+            categories = [c for c in have if c not in remove] + [a for a in add if a not in have]
+            if categories != have:
+                self._client.patch(f"me/messages/{item['id']}", {"categories": categories})
 
     def _ensure_category(self, name: str) -> None:
         """Add the category to the master list, so Outlook shows it with a colour

@@ -94,6 +94,12 @@ class SandboxMailbox:
     def set_label(self, thread_id: str, label: str, on: bool = True) -> None:
         self._call("set_label", self._world.set_label, self._email, thread_id, label, on)
 
+    def change_labels(self, thread_id: str, add=(), remove=()) -> None:
+        for label in remove:
+            self.set_label(thread_id, label, on=False)
+        for label in add:
+            self.set_label(thread_id, label, on=True)
+
     def watch(self) -> WatchInfo | None:
         return WatchInfo(cursor=str(self._call("watch", self._world.latest_history, self._email)), expires_at=None)
 
