@@ -6,6 +6,7 @@ what is due, so any number of workers can run side by side (row claims keep them
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from dataclasses import dataclass
 from typing import Callable
 
@@ -68,7 +69,7 @@ def jobs(c: Container) -> list[Job]:
     if s.public_url:
         declared.append(Job("renew_watches", 3 * 3600, lambda c: watches.renew_watches(c.deps)))
         # lapsed or flagged by a Graph lifecycle event (reauthorizationRequired, subscriptionRemoved): renew now
-        declared.append(Job("renew_lapsed_watches", 60, lambda c: watches.renew_watches(c.deps, watches.HORIZON * 0)))
+        declared.append(Job("renew_lapsed_watches", 60, lambda c: watches.renew_watches(c.deps, timedelta(0))))
     else:
         declared.append(Job("poll_mailboxes", s.poll_seconds, request_polls))
     return [j for j in declared if c.world is not None or not j.only_with_sandbox]

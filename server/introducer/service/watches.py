@@ -1,7 +1,10 @@
 """Keep push notifications alive: renew each mailbox's watch (Gmail) or subscription (Graph) before it lapses.
 
-Gmail asks for users.watch at least every 7 days (daily is recommended); Graph message subscriptions
-last under 7 days. Renewing whatever expires within the next day, every few hours, covers both.
+Gmail asks for users.watch at least every 7 days and recommends daily: a Gmail watch is renewed once
+less than six of its seven days are left, i.e. about daily. Graph message subscriptions last under 7
+days and renewing costs a PATCH: one is renewed when it has less than a day left. A lifecycle event
+(`reauthorizationRequired`, `subscriptionRemoved`) marks the subscription as lapsed, and the frequent
+`horizon=0` run picks those up within a minute.
 """
 from __future__ import annotations
 
@@ -12,13 +15,16 @@ from .deps import Deps, log
 from .progress import mark_reconnect
 
 HORIZON = timedelta(days=1)
+RENEW_BEFORE = {"gmail": timedelta(days=6), "outlook": HORIZON}
 
 
-def renew_watches(deps: Deps, horizon: timedelta = HORIZON) -> int:
-    """Renew the watches that expire within `horizon`; returns how many were renewed."""
+def renew_watches(deps: Deps, horizon: timedelta | None = None) -> int:
+    """Renew the watches that expire within `horizon` (default: per provider, RENEW_BEFORE)."""
     now = deps.clock()
     with deps.uow() as uow:
-        accounts = uow.accounts.watches_due(now + horizon)
+        candidates = uow.accounts.watches_due(now + max(RENEW_BEFORE.values()))
+    accounts = [a for a in candidates if a.watch_expires_at is None or a.watch_expires_at <= now + (
+        horizon if horizon is not None else RENEW_BEFORE.get(a.provider, HORIZON))]
     renewed = 0
     for account in accounts:
         try:
@@ -32,7 +38,7 @@ def renew_watches(deps: Deps, horizon: timedelta = HORIZON) -> int:
         with deps.uow() as uow:
             stored = uow.accounts.get(account.id)
             # no push for this mailbox (nothing configured): look again in a day, poll meanwhile
-            stored.watch_expires_at = info.expires_at if info and info.expires_at else now + horizon
+            stored.watch_expires_at = info.expires_at if info and info.expires_at else now + HORIZON
             uow.commit()
         renewed += 1
     return renewed
