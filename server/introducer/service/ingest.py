@@ -25,7 +25,10 @@ RETRIES = 3
 
 
 def sync_account(deps: Deps, account_id: int) -> int:
-    """Read the change feed from the stored cursor; returns how many tracked threads were read."""
+    """Read the change feed from the stored cursor; returns how many tracked threads were read.
+
+    The cursor moves past a change only once every tracked thread it names was read; when the feed or a
+    thread could not be read for now, the cursor stays and another sync is requested."""
     with deps.uow() as uow:
         account = uow.accounts.get(account_id)
         if account is None or account.status != "active":
@@ -39,6 +42,7 @@ def sync_account(deps: Deps, account_id: int) -> int:
         return 0
     except TransientMailboxError as exc:
         log.warning("sync of account %s postponed: %s", account_id, exc)
+        _sync_again(deps, account_id)
         return 0
     with deps.uow() as uow:
         if changes.reset:
@@ -46,13 +50,23 @@ def sync_account(deps: Deps, account_id: int) -> int:
             log.info("account %s: change cursor too old; re-reading %d tracked threads", account_id, len(threads))
         else:
             threads = uow.intros.tracked_among(account_id, {m.thread_id for m in changes.messages})
-    for thread_id in sorted(threads):
-        process_thread(deps, account_id, thread_id, mailbox)
+    read = [process_thread(deps, account_id, thread_id, mailbox) for thread_id in sorted(threads)]
+    if not all(read):
+        log.warning("account %s: %d thread(s) not read; the change cursor stays for another sync",
+                    account_id, read.count(False))
+        _sync_again(deps, account_id)
+        return len(threads)
     with deps.uow() as uow:
         account = uow.accounts.get(account_id)
         account.sync_cursor = newer_cursor(account.sync_cursor, changes.cursor, changes.reset)
         uow.commit()
     return len(threads)
+
+
+def _sync_again(deps: Deps, account_id: int) -> None:
+    with deps.uow() as uow:
+        uow.sync.request(account_id, "retry", deps.clock())
+        uow.commit()
 
 
 def newer_cursor(stored: str | None, seen: str, reset: bool) -> str:
@@ -62,17 +76,19 @@ def newer_cursor(stored: str | None, seen: str, reset: bool) -> str:
     return seen if int(seen) > int(stored) else stored
 
 
-def process_thread(deps: Deps, account_id: int, thread_id: str, mailbox=None) -> None:
-    """Read one tracked thread and handle every message not handled before."""
+def process_thread(deps: Deps, account_id: int, thread_id: str, mailbox=None) -> bool:
+    """Read one tracked thread and handle every message not handled before. False when it could not be
+    read for now (the provider was busy, the account must reconnect, other workers kept winning)."""
     for attempt in range(RETRIES):
         try:
             return _process_thread(deps, account_id, thread_id, mailbox)
         except (StaleDataError, IntegrityError) as exc:  # another worker moved the same intro first
             log.info("thread %s: concurrent update (%s); reading again", thread_id, type(exc).__name__)
     log.warning("thread %s: gave up after %d concurrent updates", thread_id, RETRIES)
+    return False
 
 
-def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> None:
+def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> bool:
     with deps.uow() as uow:
         account = uow.accounts.get(account_id)
     mailbox = mailbox or deps.mailboxes(account)
@@ -80,15 +96,18 @@ def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> Non
         messages = mailbox.read_thread(thread_id)
     except ReconnectNeeded as exc:
         mark_reconnect(deps, account_id, str(exc))
-        return
-    except MailboxError as exc:
+        return False
+    except TransientMailboxError as exc:
+        log.warning("thread %s not read for now: %s", thread_id, exc)
+        return False
+    except MailboxError as exc:  # gone (deleted) or refused for good: reading again would not help
         log.warning("thread %s not read: %s", thread_id, exc)
-        return
+        return True
     after = After()
     with deps.uow() as uow:
         found = uow.intros.for_thread(account_id, thread_id)
         if found is None:
-            return
+            return True
         intro, purpose = found
         ctx = Ctx(deps, uow, uow.accounts.get(account_id), intro, after)
         for message in sorted((m for m in messages if not m.is_draft), key=lambda m: m.date):
@@ -96,6 +115,7 @@ def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> Non
                 _handle(ctx, purpose, message, messages)
         uow.commit()
     run_after(deps, after)
+    return True
 
 
 def _handle(ctx: Ctx, purpose: str, message: ThreadMessage, thread: list[ThreadMessage]) -> None:

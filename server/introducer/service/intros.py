@@ -1,6 +1,9 @@
 """What the introducer does from the panel: start, cancel, override consent, send a draft now, settings."""
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
 from ..domain import compose
 from ..domain.lint import lint_intro, lint_spec
 from ..domain.model import ConsentStatus, IntroSpec, Policy, Role, SendMode
@@ -9,8 +12,10 @@ from ..spec import spec_to_stored
 from ..store.models import Consent, Intro
 from .deps import Deps
 from .errors import ConflictError, NotFoundError, ValidationError
-from .outbound import After, run_after
+from .outbound import After, run_after, still_wanted
 from .workflow import Ctx, ask, consent_given, consent_refused, set_state, write_intro
+
+RETRIES = 3
 
 
 def check(deps: Deps, spec: IntroSpec, policy: Policy) -> list:
@@ -91,8 +96,9 @@ def send_now(deps: Deps, account_id: int, intro_id: int) -> int:
     sent: list[int] = []
 
     def apply(ctx: Ctx) -> None:
+        sent.clear()  # a retry decides again from what it reads
         for row in ctx.uow.outbound.for_intro(ctx.intro.id):
-            if row.status == "drafted":
+            if row.status == "drafted" and still_wanted(ctx.intro.state, row.step):
                 row.status, row.mode = "pending", SendMode.SEND.value
                 ctx.after.outbound_ids.append(row.id)
                 sent.append(row.id)
@@ -118,15 +124,24 @@ def update_settings(deps: Deps, account_id: int, changes: dict) -> Policy:
 
 
 def _act(deps: Deps, account_id: int, intro_id: int, fn) -> None:
-    after = After()
-    with deps.uow() as uow:
-        account = _account(uow, account_id)
-        intro = uow.intros.get(intro_id, account_id)
-        if intro is None:
-            raise NotFoundError(f"No intro {intro_id} in this account.")
-        fn(Ctx(deps, uow, account, intro, after))
-        uow.commit()
-    run_after(deps, after)
+    """Apply `fn` to the intro in one transaction; when a worker moved the intro meanwhile, read it again
+    and decide again (`fn` may then refuse, with a ConflictError, what no longer applies)."""
+    for attempt in range(RETRIES):
+        after = After()
+        try:
+            with deps.uow() as uow:
+                account = _account(uow, account_id)
+                intro = uow.intros.get(intro_id, account_id)
+                if intro is None:
+                    raise NotFoundError(f"No intro {intro_id} in this account.")
+                fn(Ctx(deps, uow, account, intro, after))
+                uow.commit()
+        except (StaleDataError, IntegrityError):
+            if attempt == RETRIES - 1:
+                raise ConflictError("The intro changed while this was being done; try again.") from None
+            continue
+        run_after(deps, after)
+        return
 
 
 def _account(uow, account_id: int):

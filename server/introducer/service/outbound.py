@@ -16,9 +16,10 @@ from sqlalchemy import or_, update
 
 from ..domain.compose import Composed
 from ..domain.model import Person, Role, SendMode, Step
+from ..domain.states import IntroState
 from ..mail.port import (Created, MailboxError, NotFound, OutgoingMessage, ReconnectNeeded, ReplyTarget,
                          TransientMailboxError)
-from ..store.models import Outbound
+from ..store.models import Intro, Outbound
 from .deps import Deps, log
 
 LEASE = timedelta(minutes=2)
@@ -34,6 +35,24 @@ THREAD_PURPOSE = {
     Step.DECLINE_NOTE: "note",
     Step.EXPIRY_NOTE: "note",
 }
+
+_ASKING = frozenset({IntroState.NEW, IntroState.AWAITING_CONSENT})
+WRITTEN_FOR = {  # the states in which each message still makes sense
+    Step.PERMISSION_REQUEST: _ASKING,
+    Step.CONSENT_BUMP: _ASKING,
+    Step.INTRO: frozenset({IntroState.CONSENTED}),
+    Step.HANDOFF: frozenset({IntroState.INTRODUCED}),
+    Step.REQUESTER_REMINDER: frozenset({IntroState.INTRODUCED}),
+    Step.CLOSE_LOOP: frozenset({IntroState.HANDED_OFF}),
+    Step.DECLINE_NOTE: frozenset({IntroState.DECLINED}),
+    Step.EXPIRY_NOTE: frozenset({IntroState.EXPIRED}),
+}
+
+
+def still_wanted(state: str, step: str) -> bool:
+    """Whether a message recorded earlier may still be created or sent now that the intro is in `state`
+    (a permission request held back by the provider must not go out after the other party declined)."""
+    return IntroState(state) in WRITTEN_FOR[Step(step)]
 
 
 def outbound_key(intro_id: int, step: Step, role: Role | None, generation: int = 0) -> str:
@@ -106,27 +125,32 @@ def _claim(deps: Deps, outbound_id: int):
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed != 1:
-            return None, None
+            return None, None, None
         row = uow.session.get(Outbound, outbound_id)
         uow.session.refresh(row)
         account = uow.accounts.get(row.account_id)
+        state = uow.session.get(Intro, row.intro_id).state
         uow.commit()
-        return row, account
+        return row, account, state
 
 
 def perform(deps: Deps, outbound_id: int) -> None:
     """Create or send one recorded message, exactly once; then apply what that step causes."""
     from . import progress  # the consequences of a sent/drafted step live with the workflow
 
-    row, account = _claim(deps, outbound_id)
+    row, account, state = _claim(deps, outbound_id)
     if row is None:
+        return
+    obsolete = not still_wanted(state, row.step)
+    if obsolete and row.attempts == 1 and not row.draft_id:  # never reached the provider: nothing to look up
+        progress.outbound_dropped(deps, outbound_id, state)
         return
     if account is None or account.status != "active":
         _release(deps, outbound_id, "account needs to reconnect", RETRY_AFTER * 10)
         return
     mailbox = deps.mailboxes(account)
     try:
-        created, sent = _deliver(mailbox, row)
+        delivered = _deliver(mailbox, row, obsolete)
     except TransientMailboxError as exc:
         log.warning("outbound %s: provider busy (%s); retrying later", row.key, exc)
         _release(deps, outbound_id, str(exc), RETRY_AFTER)
@@ -138,19 +162,27 @@ def perform(deps: Deps, outbound_id: int) -> None:
     except (MailboxError, ValueError) as exc:
         progress.outbound_failed(deps, outbound_id, str(exc))
         return
-    progress.outbound_done(deps, outbound_id, created, sent)
+    if delivered is None:
+        progress.outbound_dropped(deps, outbound_id, state)
+        return
+    progress.outbound_done(deps, outbound_id, *delivered)
 
 
-def _deliver(mailbox, row: Outbound) -> tuple[Created, bool]:
-    """The provider call, guarded against a previous attempt that may already have reached the provider."""
+def _deliver(mailbox, row: Outbound, obsolete: bool = False) -> tuple[Created, bool] | None:
+    """The provider call, guarded against a previous attempt that may already have reached the provider.
+
+    An obsolete message (the intro moved on since it was recorded) is only adopted as it stands: None
+    when there is nothing to adopt."""
     if row.attempts > 1 or row.draft_id:
         found = mailbox.find_by_key(row.key, row.thread_id)
         if found is not None and not found.is_draft:
             return Created(found.provider_id, found.thread_id, found.internet_message_id), True
-        if found is not None and row.mode == SendMode.DRAFT.value:
+        if found is not None and (row.mode == SendMode.DRAFT.value or obsolete):
             return Created(found.provider_id, found.thread_id, found.internet_message_id, found.draft_id), False
         if found is not None and found.draft_id:
             return mailbox.send_draft(found.draft_id), True
+    if obsolete:
+        return None
     if row.mode == SendMode.DRAFT.value:
         return mailbox.create_draft(message_of(row)), False
     if row.draft_id:

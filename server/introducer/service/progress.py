@@ -102,6 +102,18 @@ def outbound_failed(deps: Deps, outbound_id: int, error: str) -> None:
     log.error("outbound %s failed: %s", row.key, error)
 
 
+def outbound_dropped(deps: Deps, outbound_id: int, state: str) -> None:
+    """A recorded message the intro has moved past (declined, cancelled, …): it is never created or sent."""
+    with deps.uow() as uow:
+        row = uow.session.get(Outbound, outbound_id)
+        row.status = "cancelled"
+        row.claimed_until = None
+        row.updated_at = deps.clock()
+        ctx = _ctx(deps, uow, row, After())
+        ctx.event(f"{row.step}_dropped", f"{_describe(row)} was not sent: the intro is {state} now.", role=row.role)
+        uow.commit()
+
+
 def mark_reconnect(deps: Deps, account_id: int, why: str) -> None:
     with deps.uow() as uow:
         account = uow.accounts.get(account_id)

@@ -51,7 +51,15 @@ class Ctx:
         self.uow.events.append(self.intro.id, self.account.id, kind, message, detail or None, self.now)
 
     def consents(self) -> dict:
+        """The intro's consents. Change one only together with `touch()`."""
         return {Role(k): v for k, v in self.uow.consents.for_intro(self.intro.id).items()}
+
+    def touch(self) -> None:
+        """Bump the intro's version. Consents have no version of their own: two writers that each
+        recorded one party's answer, each reading the other's as still open, would otherwise both
+        commit and leave every answer in with nobody moving the intro on. With this, the second
+        writer fails on the intro and reads again."""
+        self.intro.updated_at = self.now
 
     def party_name(self, role: Role) -> str:
         return self.spec.party(role).person.name
@@ -79,6 +87,7 @@ def ask(ctx: Ctx, role: Role) -> None:
 
 
 def consent_given(ctx: Ctx, role: Role, why: str) -> None:
+    ctx.touch()
     consents = ctx.consents()
     consent = consents[role]
     consent.status = ConsentStatus.YES.value
@@ -95,6 +104,7 @@ def consent_given(ctx: Ctx, role: Role, why: str) -> None:
 
 
 def consent_refused(ctx: Ctx, role: Role, why: str) -> None:
+    ctx.touch()
     consents = ctx.consents()
     consent = consents[role]
     consent.status = ConsentStatus.NO.value
@@ -110,6 +120,7 @@ def consent_refused(ctx: Ctx, role: Role, why: str) -> None:
 
 
 def needs_review(ctx: Ctx, role: Role, why: str, excerpt: str = "") -> None:
+    ctx.touch()
     consents = ctx.consents()
     consents[role].status = ConsentStatus.NEEDS_REVIEW.value
     consents[role].reason = why
@@ -163,6 +174,7 @@ def expire(ctx: Ctx, role: Role) -> None:
 def snooze_for_auto_reply(ctx: Ctx, role: Role, return_date, why: str) -> None:
     """An out-of-office is never consent; move the bump past the return date when there is one."""
     consent = ctx.consents()[role]
+    ctx.touch()
     if return_date is None:
         ctx.event("auto_reply", f"Automatic reply from {ctx.party_name(role)} ({why}); still waiting.", role=role.value)
         return

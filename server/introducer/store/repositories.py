@@ -19,6 +19,8 @@ from .db import dialect_insert
 from .models import Account, AccountStatus, Consent, Event, Intro, Outbound, OutboundStatus, TrackedThread
 from .types import utcnow
 
+MAX_ID = 2**31 - 1  # the integer primary keys (PostgreSQL INTEGER)
+
 __all__ = [
     "AccountRepository", "IntroRepository", "ConsentRepository", "OutboundRepository", "EventRepository",
     "DueRepository", "SeenRepository", "SyncRepository",
@@ -74,6 +76,8 @@ class IntroRepository(_Repository):
         return self._add(intro)
 
     def get(self, intro_id: int, account_id: int) -> Intro | None:
+        if not 0 < intro_id <= MAX_ID:  # ids come from URLs and add-on events; the databases refuse bigger ones
+            return None
         return self.session.scalar(select(Intro).where(Intro.id == intro_id, Intro.account_id == account_id))
 
     def list(self, account_id: int, states: Iterable[IntroState] | None = None,
