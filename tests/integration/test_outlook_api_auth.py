@@ -100,3 +100,19 @@ def test_sandbox_sessions_still_work_next_to_microsoft_tokens(entra_app):
 def test_every_api_route_needs_the_token(entra_app, idp, path):
     assert entra_app.api("GET", path).status_code == 401
     assert entra_app.api("GET", path, token=token_for(idp, expires_in=-600)).status_code == 401
+
+
+
+def test_a_token_naming_an_address_never_takes_over_the_account_of_that_address(entra_app, idp):
+    from introducer.store.models import Account
+
+    now = entra_app.container.deps.clock()
+    with entra_app.container.uow() as uow:  # an account for the address, not yet tied to a Microsoft user
+        uow.accounts.add(Account(provider="outlook", email=MEGAN.username, name="Megan", status="active",
+                                 created_at=now, updated_at=now))
+        uow.commit()
+    impostor = FakeUser("5d2f7a31-1c4e-4b9a-8e6f-3a2b1c0d9e8f", OTHER_TENANT, "Not Megan", MEGAN.username)
+    response = entra_app.api("GET", "/api/v1/me", token=token_for(idp, impostor))
+    assert response.status_code == 401
+    with entra_app.container.uow() as uow:
+        assert uow.accounts.by_email("outlook", MEGAN.username).external_id is None

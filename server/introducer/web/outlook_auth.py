@@ -35,13 +35,10 @@ def find_or_create_account(container, external_id: str, email: str | None, name:
             if account is not None:
                 return account.id
             address = _address(email, external_id)
-            account = uow.accounts.by_email(PROVIDER, address)
-            if account is not None:
-                if account.external_id not in (None, external_id):
-                    raise AuthError(f"{address} is already connected under another Microsoft account.")
-                account.external_id = external_id  # an account made before its first sign-in (the demo)
-                uow.commit()
-                return account.id
+            if uow.accounts.by_email(PROVIDER, address) is not None:
+                # Never adopt an account by address: Microsoft's email and preferred_username claims are
+                # not verified across tenants, so a token naming someone's address proves nothing.
+                raise AuthError(f"{address} is already connected under another Microsoft account.")
             now = container.deps.clock()
             account = Account(provider=PROVIDER, email=address, name=_name(name), timezone="UTC", policy={},
                               external_id=external_id, status=AccountStatus.DISCONNECTED.value,

@@ -61,6 +61,7 @@ def connect(container, outlook: OutlookSandbox, email: str, name: str) -> int:
         if account is None:
             account = uow.accounts.add(Account(provider="outlook", email=email, name=name, timezone=DEMO_TIMEZONE,
                                                policy={}, status="active", created_at=now, updated_at=now))
+        account.external_id = grant.home_account_id  # "<oid>.<tid>", what the task pane's tokens name
         account_id = account.id
         uow.commit()
     save_grant(container.uow, container.cipher, account_id, grant, now)
