@@ -75,3 +75,19 @@ def test_a_bounced_permission_request_asks_the_introducer_to_check_the_address(f
     assert view["needs_review"] is True
     assert view["consents"]["target"] == "needs_review"
     assert any("bounced" in e["message"] for e in view["timeline"])
+
+
+def test_a_yes_withdrawn_before_the_intro_went_out_stops_the_intro(flow):
+    intro_id = flow.start()
+    flow.send_drafts()
+    flow.advance(3)  # Bob says yes; the intro waits in Dana's drafts
+    assert flow.state(intro_id) == "consented"
+    [intro_draft] = flow.drafts()
+    ask = flow.thread_about(BOB, "Ann Lee")
+    flow.reply(BOB, ask["thread_id"], "Actually, sorry, I can't do this after all. Please don't introduce us.")
+    view = flow.intro(intro_id)
+    assert view["state"] == "declined" and view["needs_review"] is True
+    assert view["next_step"].startswith("Delete the intro draft")
+    assert any(e["kind"] == "consent_withdrawn" for e in view["timeline"])
+    flow.call("POST", f"/api/v1/intros/{intro_id}/send-now")  # only the note to Ann may go out now
+    assert flow.messages_with_key(f"intro-{intro_id}:intro:") == []

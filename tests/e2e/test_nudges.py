@@ -88,3 +88,24 @@ def test_a_reply_whose_notification_was_lost_is_found_when_the_thread_is_reread_
     nudges.dispatch_due(container.deps)
     assert _sent(flow, intro_id, "consent_bump") == []
     assert flow.intro(intro_id)["consents"]["target"] == "yes"
+
+
+def test_an_out_of_office_from_the_requester_does_not_count_as_her_reply_to_the_intro(flow):
+    from introducer.mail.sandbox.replies import compose
+
+    world = flow.app.world
+    world.set_behaviour(ANN, Behaviour(on_permission_request="agree", on_intro="never"))
+    world.set_behaviour("bob@stonevc.example", Behaviour(on_permission_request="agree", on_intro="never"))
+    intro_id = flow.start()
+    flow.send_drafts()
+    flow.advance(3)
+    flow.send_drafts()  # the intro goes out; Ann is away
+    intro = [m for t in world.mailbox_threads(ANN) for m in world.thread(ANN, t.thread_id)
+             if str(m.parsed()["Subject"]).startswith("Intro:")][-1]
+    raw = compose(Person("Ann Lee", ANN), [Person("Dana Park", DANA)], f"Automatic reply: {intro.subject}",
+                  "I'm out of the office until next week with limited access to email.", world.now(),
+                  replying_to=intro.parsed(), extra_headers=(("Auto-Submitted", "auto-replied"),))
+    world.submit(ANN, raw)
+    flow.advance(24 * 2, step=6)
+    assert len(_sent(flow, intro_id, "requester_reminder")) == 1
+    assert flow.state(intro_id) == "introduced"  # an automatic reply is no reason to step out

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from introducer.domain.model import Person, Role
+from introducer.domain.model import Person
 from introducer.mail.port import TransientMailboxError
 from introducer.mail.sandbox.replies import compose
 from introducer.service import ingest, intros, outbound

@@ -45,7 +45,7 @@ _S = IntroState
 TRANSITIONS: dict[IntroState, frozenset[IntroState]] = {
     _S.NEW: frozenset({_S.AWAITING_CONSENT, _S.CONSENTED, _S.CANCELLED}),
     _S.AWAITING_CONSENT: frozenset({_S.CONSENTED, _S.DECLINED, _S.EXPIRED, _S.CANCELLED}),
-    _S.CONSENTED: frozenset({_S.INTRODUCED, _S.CANCELLED}),
+    _S.CONSENTED: frozenset({_S.INTRODUCED, _S.DECLINED, _S.CANCELLED}),  # a yes withdrawn in time
     _S.INTRODUCED: frozenset({_S.HANDED_OFF, _S.CANCELLED}),
     _S.HANDED_OFF: frozenset({_S.COMPLETED, _S.CANCELLED}),
     _S.COMPLETED: frozenset(),

@@ -146,13 +146,32 @@ def _our_outbound(ctx: Ctx, message: ThreadMessage):
     if same_id:
         return same_id[0]
     drafted = [r for r in in_thread if r.status == "drafted"]
-    return drafted[0] if len(drafted) == 1 else None
+    if len(drafted) == 1 and _looks_like(message, drafted[0]):
+        return drafted[0]
+    return None
+
+
+def _looks_like(message: ThreadMessage, row) -> bool:
+    """A sent message that lost our header and Message-ID is still our draft if it went to everyone the
+    draft was for and kept the draft's most distinctive line: the introducer's own, different message in
+    the same thread must not count as the draft being sent."""
+    sent_to = {p.email.lower() for p in (*message.to, *message.cc, *message.bcc)}
+    if not {p["email"].lower() for p in row.payload.get("to", [])} <= sent_to:
+        return False
+    lines = [" ".join(line.split()) for line in (row.payload.get("text") or "").splitlines()]
+    distinctive = max(lines, key=len, default="")[:60]
+    return bool(distinctive) and distinctive in " ".join(message.text.split())
 
 
 def _permission_reply(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
     party = ctx.spec.party(role).person
     consent = ctx.consents()[role]
-    if IntroState(ctx.intro.state) not in (IntroState.NEW, IntroState.AWAITING_CONSENT) or consent.status in (
+    state = IntroState(ctx.intro.state)
+    if state is IntroState.CONSENTED and consent.status == ConsentStatus.YES.value and same_address(
+            message.sender.email, party.email):
+        _second_thoughts(ctx, role, message)
+        return
+    if state not in (IntroState.NEW, IntroState.AWAITING_CONSENT) or consent.status in (
             ConsentStatus.YES.value, ConsentStatus.NO.value):
         ctx.event("late_reply", f"{message.sender.email} wrote again in the permission thread.", role=role.value)
         return
@@ -175,6 +194,25 @@ def _permission_reply(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
         needs_review(ctx, role, f"the answer is unclear ({result.reason})", excerpt)
 
 
+def _second_thoughts(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
+    """A party who said yes writes again before the intro went out: a "no" withdraws the consent."""
+    result = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    if result.verdict is Verdict.NO:
+        consent_refused(ctx, role, f"Changed their mind before the intro went out ({result.reason}).")
+        ctx.intro.needs_review = True  # the intro draft may still sit in the mailbox: do not send it
+        ctx.event("consent_withdrawn", f"{ctx.party_name(role)} withdrew their yes; delete the intro draft.",
+                  role=role.value)
+    elif result.verdict is Verdict.UNCLEAR:
+        ctx.event("late_reply", f"{ctx.party_name(role)} wrote again after saying yes.", role=role.value,
+                  excerpt=message.text[:400])
+
+
+def human_reply(message: ThreadMessage) -> bool:
+    """Written by a person (an out-of-office or a bounce is not a reply)."""
+    verdict = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    return verdict.verdict is not Verdict.AUTO_REPLY
+
+
 def _intro_reply(ctx: Ctx, message: ThreadMessage, thread: list[ThreadMessage]) -> None:
     if IntroState(ctx.intro.state) is not IntroState.INTRODUCED:
         return
@@ -190,7 +228,8 @@ def _intro_reply(ctx: Ctx, message: ThreadMessage, thread: list[ThreadMessage]) 
         ctx.uow.due.cancel(ctx.intro.id, "requester_reminder")
     trigger = ctx.policy.handoff_trigger.value
     if trigger == "both_replied":
-        replied = {_role_of(ctx, m.sender.email) for m in thread if not m.is_draft and not m.from_me}
+        replied = {_role_of(ctx, m.sender.email) for m in thread
+                   if not m.is_draft and not m.from_me and human_reply(m)}
         if not {Role.REQUESTER, Role.TARGET} <= replied:
             return
     post_handoff(ctx, message, role.other)

@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..domain import compose
+from ..domain.address import same_address
 from ..domain.business_time import is_business_time, next_send_time
 from ..domain.model import ConsentStatus, Role
 from ..domain.states import IntroState
 from ..mail.port import ThreadMessage
 from ..store.models import DueWork
 from .deps import Deps, log
-from .ingest import process_thread
+from .ingest import human_reply, process_thread
 from .outbound import After, record, run_after
 from .workflow import Ctx, expire, post_handoff, record_reply
 
@@ -94,13 +95,14 @@ def _act(ctx: Ctx, work: DueWork, thread: list[ThreadMessage]) -> None:
             composed = compose.consent_bump(ctx.spec, role, ctx.deps.renderer, ctx.policy)
             _nudge(ctx, composed, ours[-1])
     elif work.kind == "requester_reminder":
-        requester = ctx.spec.requester.person.email.lower()
+        requester = ctx.spec.requester.person.email
         if state is IntroState.INTRODUCED and ours and not any(
-                m.sender.email.lower() == requester for m in thread if not m.from_me):
+                same_address(m.sender.email, requester) and human_reply(m)
+                for m in thread if not m.from_me and not m.is_draft):
             _nudge(ctx, compose.requester_reminder(ctx.spec, ctx.deps.renderer, ctx.policy), ours[0])
     elif work.kind == "handoff":
         if state is IntroState.INTRODUCED and ours:
-            post_handoff(ctx, thread[-1], Role.REQUESTER)
+            post_handoff(ctx, [m for m in thread if not m.is_draft][-1], Role.REQUESTER)
     elif work.kind == "close_loop":
         if state is IntroState.HANDED_OFF:
             # a private check-in with its own subject (a new thread), not a reply in the intro thread

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from ..domain.model import Policy
 from ..domain.states import IntroState
 from .errors import NotFoundError
+from .outbound import still_wanted
 
 
 def _iso(value):
@@ -31,10 +32,14 @@ def next_step(intro, consents: dict, outbound: list, due: list, tz: str = "UTC")
     """One sentence telling the introducer what happens next, and whether it is up to them."""
     state = IntroState(intro.state)
     names = {"requester": intro.requester_name, "target": intro.target_name}
-    drafts = [o for o in outbound if o.status == "drafted"]
+    drafts = [o for o in outbound if o.status == "drafted" and still_wanted(intro.state, o.step)]
+    stale = [o for o in outbound if o.status == "drafted" and not still_wanted(intro.state, o.step)]
     failed = [o for o in outbound if o.status == "failed"]
     if failed:
         return f"A message could not be created ({failed[-1].last_error}). Check the account and try again."
+    if stale:
+        kinds = ", ".join(sorted({o.step.replace("_", " ") for o in stale}))
+        return f"Delete the {kinds} draft: it must not be sent any more ({state.value.replace('_', ' ')})."
     review = [role for role, c in consents.items() if c.status == "needs_review"]
     if review and state is IntroState.AWAITING_CONSENT:
         return f"{names[review[0]]}'s answer needs you: read it and mark yes or no."
