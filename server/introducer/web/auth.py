@@ -82,23 +82,30 @@ def current_account_id() -> int:
     return identity.account_id
 
 
-class SandboxSessions:
-    """Signed, expiring bearer tokens for sandbox mailboxes (the demo's sign-in).
+class SignedSessions:
+    """Our own signed, expiring bearer tokens: `PREFIX` + an itsdangerous-signed payload naming the account.
 
-    A token is `sbx.` + an itsdangerous-signed payload with the account, the address and an expiry in
-    wall-clock time (not the sandbox clock, which the demo moves days ahead).
+    Expiry is in wall-clock time (not the sandbox clock, which the demo moves days ahead). Subclasses set
+    the prefix, the salt, the provider the account must have and the wording of their errors.
     """
 
-    PREFIX = "sbx."
+    PREFIX = ""
+    SALT = ""
+    PROVIDER = ""
+    METHOD = ""
+    INVALID = "This sign-in token is not valid; sign in again."
+    EXPIRED = "Your sign-in expired; sign in again."
 
-    def __init__(self, secret: str, ttl: timedelta = timedelta(hours=12), now: Callable[[], float] = time.time):
-        self._signer = URLSafeSerializer(secret, salt="introducer.sandbox-session")
-        self.ttl = ttl
+    DEFAULT_TTL = timedelta(hours=12)
+
+    def __init__(self, secret: str, ttl: timedelta | None = None, now: Callable[[], float] = time.time):
+        self._signer = URLSafeSerializer(secret, salt=self.SALT)
+        self.ttl = ttl if ttl is not None else self.DEFAULT_TTL
         self._now = now
 
-    def issue(self, account_id: int, email: str, ttl: timedelta | None = None) -> str:
+    def _issue(self, account_id: int, claims: dict, ttl: timedelta | None = None) -> str:
         expires = int(self._now() + (ttl if ttl is not None else self.ttl).total_seconds())
-        return self.PREFIX + self._signer.dumps({"a": account_id, "e": email, "exp": expires})
+        return self.PREFIX + self._signer.dumps({"a": account_id, **claims, "exp": expires})
 
     def authenticate(self, req) -> Identity | None:
         token = bearer_token(req)
@@ -107,9 +114,19 @@ class SandboxSessions:
         try:
             payload = self._signer.loads(token[len(self.PREFIX):])
         except BadSignature:
-            raise AuthError("This sign-in token is not valid; sign in again.") from None
+            raise AuthError(self.INVALID) from None
         if not isinstance(payload, dict) or not isinstance(payload.get("a"), int):
-            raise AuthError("This sign-in token is not valid; sign in again.")
+            raise AuthError(self.INVALID)
         if payload.get("exp", 0) < self._now():
-            raise AuthError("Your sign-in expired; sign in again.")
-        return Identity(payload["a"], "sandbox", "sandbox-session")
+            raise AuthError(self.EXPIRED)
+        return Identity(payload["a"], self.PROVIDER, self.METHOD)
+
+
+class SandboxSessions(SignedSessions):
+    """The demo's sign-in for sandbox mailboxes (`sbx.` tokens)."""
+
+    PREFIX, SALT, PROVIDER, METHOD = "sbx.", "introducer.sandbox-session", "sandbox", "sandbox-session"
+
+    def issue(self, account_id: int, email: str, ttl: timedelta | None = None) -> str:
+        return self._issue(account_id, {"e": email}, ttl)
+

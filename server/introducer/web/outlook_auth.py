@@ -9,11 +9,9 @@ Outlook clients without nested app authentication.
 """
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import jwt
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.entra_tokens import EntraTokenValidator, EntraUser
@@ -21,7 +19,7 @@ from ..auth.errors import AuthError as TokenError
 from ..domain.address import InvalidAddress, check_email, check_name
 from ..mail.graph.accounts import http_session
 from ..store.models import Account, AccountStatus
-from .auth import AuthError, Identity, bearer_token
+from .auth import AuthError, Identity, SignedSessions, bearer_token
 
 PROVIDER = "outlook"
 SESSIONS = "introducer.outlook_sessions"  # app.extensions key of the OutlookSessions
@@ -103,29 +101,15 @@ class EntraAuthenticator:
             raise AuthError(f"Your Microsoft sign-in was not accepted ({exc.reason}): {exc.message}.") from None
 
 
-class OutlookSessions:
-    """Signed, expiring bearer tokens for an Outlook account connected through the sign-in dialog."""
+class OutlookSessions(SignedSessions):
+    """Signed, expiring bearer tokens for an Outlook account connected through the sign-in dialog (`ols.`)."""
 
-    PREFIX = "ols."
-
-    def __init__(self, secret: str, ttl: timedelta = timedelta(hours=8), now=time.time):
-        self._signer = URLSafeSerializer(secret, salt="introducer.outlook-session")
-        self.ttl, self._now = ttl, now
+    PREFIX, SALT, METHOD = "ols.", "introducer.outlook-session", "outlook-session"
+    PROVIDER = "outlook"
+    DEFAULT_TTL = timedelta(hours=8)
+    INVALID = "This Outlook sign-in is not valid; sign in again."
+    EXPIRED = "Your Outlook sign-in expired; sign in again."
 
     def issue(self, account_id: int, external_id: str) -> str:
-        expires = int(self._now() + self.ttl.total_seconds())
-        return self.PREFIX + self._signer.dumps({"a": account_id, "x": external_id, "exp": expires})
+        return self._issue(account_id, {"x": external_id})
 
-    def authenticate(self, req) -> Identity | None:
-        token = bearer_token(req)
-        if token is None or not token.startswith(self.PREFIX):
-            return None
-        try:
-            payload = self._signer.loads(token[len(self.PREFIX):])
-        except BadSignature:
-            raise AuthError("This Outlook sign-in is not valid; sign in again.") from None
-        if not isinstance(payload, dict) or not isinstance(payload.get("a"), int):
-            raise AuthError("This Outlook sign-in is not valid; sign in again.")
-        if payload.get("exp", 0) < self._now():
-            raise AuthError("Your Outlook sign-in expired; sign in again.")
-        return Identity(payload["a"], PROVIDER, "outlook-session")
