@@ -12,12 +12,15 @@ import pytest
 from fakes.graph_helpers import GraphCaller, WebhookReceiver
 from introducer.domain.model import Person
 from introducer.mail.graph import GraphMailbox
+from introducer.mail.port import OutgoingMessage
 from introducer.mail.sandbox import SandboxWorld, seed_demo
 from introducer.mail.sandbox.outlook_sandbox import OutlookSandbox
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 DANA = Person("Dana Park", "dana@parkcap.example")
-BOB_EMAIL = "bob@stonevc.example"
+ANN = Person("Ann Lee", "ann@acme.example")
+BOB = Person("Bob Stone", "bob@stonevc.example")
+BOB_EMAIL = BOB.email
 
 
 class Sleeps(list):
@@ -85,3 +88,16 @@ def draft(graph: GraphCaller, **fields) -> dict:
     response = graph("POST", "me/messages", json=body)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def ask(key="intro-1:permission_request:target", **fields) -> OutgoingMessage:
+    """A permission request to Bob, as the service would create it."""
+    values = dict(key=key, to=(BOB,), subject="Would you like to meet Ann Lee?",
+                  text="Hi Bob,\n\nAnn Lee runs Acme. Would you like an introduction?\n\nDana")
+    values.update(fields)
+    return OutgoingMessage(**values)
+
+
+@pytest.fixture
+def dana(connect):
+    return connect()

@@ -9,26 +9,11 @@ from datetime import timedelta
 
 import pytest
 
-from introducer.domain.model import Person
 from introducer.mail.mime import message_id_for
 from introducer.mail.port import KEY_HEADER, Mailbox, MailboxError, NotFound, OutgoingMessage
-from graph_fixtures import T0, DANA, connect, history_retention, outlook, sleeps, world  # noqa: F401
+from graph_fixtures import ANN, BOB, T0, DANA, ask, connect, dana, history_retention, outlook, sleeps, world  # noqa: F401
 from introducer.mail.sandbox.replies import compose
 
-ANN = Person("Ann Lee", "ann@acme.example")
-BOB = Person("Bob Stone", "bob@stonevc.example")
-
-
-@pytest.fixture
-def dana(connect):
-    return connect()
-
-
-def ask(key="intro-1:permission_request:target", **fields) -> OutgoingMessage:
-    values = dict(key=key, to=(BOB,), subject="Would you like to meet Ann Lee?",
-                  text="Hi Bob,\n\nAnn Lee runs Acme. Would you like an introduction?\n\nDana")
-    values.update(fields)
-    return OutgoingMessage(**values)
 
 
 def test_the_graph_mailbox_is_a_mailbox(dana):

@@ -12,23 +12,9 @@ import pytest
 from introducer.auth.msal_client import MicrosoftConnect
 from introducer.domain.model import Person
 from introducer.mail.graph import GraphMailbox
-from introducer.mail.port import MailboxError, NotFound, OutgoingMessage, ReconnectNeeded, TransientMailboxError
-from graph_fixtures import T0, DANA, connect, history_retention, outlook, receiver, sleeps, world  # noqa: F401
+from introducer.mail.port import MailboxError, NotFound, ReconnectNeeded, TransientMailboxError
+from graph_fixtures import ANN, BOB, T0, DANA, ask, connect, dana, history_retention, outlook, receiver, sleeps, world  # noqa: F401
 
-ANN = Person("Ann Lee", "ann@acme.example")
-BOB = Person("Bob Stone", "bob@stonevc.example")
-
-
-@pytest.fixture
-def dana(connect):
-    return connect()
-
-
-def ask(key="intro-1:permission_request:target", **fields) -> OutgoingMessage:
-    values = dict(key=key, to=(BOB,), subject="Would you like to meet Ann Lee?",
-                  text="Hi Bob,\n\nAnn Lee runs Acme. Would you like an introduction?\n\nDana")
-    values.update(fields)
-    return OutgoingMessage(**values)
 
 
 def test_watch_creates_then_renews_one_inbox_subscription_and_stop_watch_deletes_it(connect, receiver, outlook, world):

@@ -1,11 +1,12 @@
 """Composing every email: recipients per step and mode, subjects, names, and the templates behind them."""
 from __future__ import annotations
 
-import copy
 from email import policy as email_policy
 from email import message_from_string
 
 import pytest
+
+from spec_helpers import make_spec
 from jinja2 import TemplateRuntimeError, UndefinedError
 from jinja2.exceptions import SecurityError
 
@@ -14,7 +15,6 @@ from introducer.domain.compose import greeting_name
 from introducer.domain.model import HandoffMode, Person, Policy, Role, Step, SubjectStyle
 from introducer.mail.mime import build_message
 from introducer.mail.port import OutgoingMessage
-from introducer.spec import EXAMPLE_SPEC, parse_spec
 from introducer.templating import DEFAULT_DIR, JinjaRenderer
 
 DANA = "dana@parkcap.com"
@@ -25,17 +25,6 @@ BOB = "bob@stonevc.com"
 @pytest.fixture(scope="module")
 def renderer():
     return JinjaRenderer()
-
-
-def make_spec(**changes):
-    data = copy.deepcopy(EXAMPLE_SPEC)
-    for dotted, value in changes.items():
-        *path, last = dotted.split("__")
-        node = data
-        for key in path:
-            node = node[key]
-        node[last] = value
-    return parse_spec(data)
 
 
 def emails(people):

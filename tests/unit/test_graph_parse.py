@@ -12,7 +12,7 @@ import pytest
 
 from introducer.domain.model import Person
 from introducer.mail.graph import delta, parse, payloads
-from introducer.mail.graph.client import retry_after_seconds
+from introducer.mail.retry_after import retry_after_seconds
 from introducer.mail.port import ChangedMessage, OutgoingMessage
 
 # message-get.md, example 1 (body as HTML), with example 2's headers selected as well.

@@ -1,29 +1,18 @@
 """The etiquette lint: a good intro is clean, and each departure from the etiquette is named."""
 from __future__ import annotations
 
-import copy
 import dataclasses
 
 import pytest
 
+from spec_helpers import make_spec
+
 from introducer.domain import compose
 from introducer.domain.lint import BODY_MAX_WORDS, BODY_WARN_WORDS, lint_intro, lint_spec
 from introducer.domain.model import Person, Policy, SubjectStyle
-from introducer.spec import EXAMPLE_SPEC, parse_spec
 from introducer.templating import JinjaRenderer
 
 RENDERER = JinjaRenderer()
-
-
-def make_spec(**changes):
-    data = copy.deepcopy(EXAMPLE_SPEC)
-    for dotted, value in changes.items():
-        *path, last = dotted.split("__")
-        node = data
-        for key in path:
-            node = node[key]
-        node[last] = value
-    return parse_spec(data)
 
 
 def lint(spec, renderer=RENDERER, policy=Policy()):

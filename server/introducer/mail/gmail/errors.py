@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 
 import google.auth.exceptions
 from googleapiclient.errors import HttpError
 
 from ...auth.google_oauth import is_revoked_error
 from ..port import MailboxError, NotFound, ReconnectNeeded, TransientMailboxError
+from ..retry_after import retry_after_seconds
 
 RATE_LIMIT_REASONS = frozenset({"userRateLimitExceeded", "rateLimitExceeded"})
 
@@ -46,17 +46,7 @@ def is_retryable(exc: HttpError) -> bool:
 
 def retry_after(exc: HttpError, now: datetime | None = None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date), if the answer had one."""
-    value = exc.resp.get("retry-after") if hasattr(exc.resp, "get") else None
-    if not value:
-        return None
-    value = str(value).strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+    return retry_after_seconds(exc.resp.get("retry-after") if hasattr(exc.resp, "get") else None, now)
 
 
 def backoff(attempt: int, base: float = 1.0, cap: float = 32.0, rand=random.random) -> float:

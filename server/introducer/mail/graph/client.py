@@ -15,12 +15,11 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 
 import requests
 
 from ..port import MailboxError, NotFound, ReconnectNeeded, TransientMailboxError
+from ..retry_after import retry_after_seconds
 
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 IMMUTABLE_IDS = 'IdType="ImmutableId"'
@@ -49,20 +48,6 @@ def mailbox_semaphore(mailbox: str, limit: int) -> threading.BoundedSemaphore:
         if key not in _SEMAPHORES:
             _SEMAPHORES[key] = threading.BoundedSemaphore(limit)
         return _SEMAPHORES[key]
-
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds: delta-seconds (what Graph sends) or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
 def _error_of(response: requests.Response) -> tuple[str, str]:
