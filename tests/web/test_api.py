@@ -203,3 +203,13 @@ def test_an_unexpected_failure_is_a_json_500_without_details(container):
     assert response.status_code == 500
     error = error_of(response)
     assert error["code"] == "internal" and "secret" not in error["message"]
+
+
+def test_the_account_time_zone_can_be_set_to_an_iana_zone_and_nothing_else(client, dana):
+    response = client.patch("/api/v1/me", json={"timezone": "Europe/Paris"}, headers=dana)
+    assert response.status_code == 200 and response.get_json()["timezone"] == "Europe/Paris"
+    assert client.get("/api/v1/me", headers=dana).get_json()["timezone"] == "Europe/Paris"
+    bad = client.patch("/api/v1/me", json={"timezone": "Mars/Olympus"}, headers=dana)
+    assert bad.status_code == 422 and "unknown time zone" in error_of(bad)["message"]
+    assert client.patch("/api/v1/me", json={"timezone": 5}, headers=dana).status_code == 400
+    assert client.patch("/api/v1/me", json={}, headers=dana).status_code == 400

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import compose
+from ..domain.business_time import zone
 from ..domain.lint import lint_intro, lint_spec
 from ..domain.model import ConsentStatus, IntroSpec, Policy, Role, SendMode
 from ..domain.states import IntroState, can_transition
@@ -108,6 +109,20 @@ def send_now(deps: Deps, account_id: int, intro_id: int) -> int:
 
     _act(deps, account_id, intro_id, apply)
     return len(sent)
+
+
+def set_timezone(deps: Deps, account_id: int, tz: str) -> str:
+    """The introducer's time zone: business hours and weekends for nudges are counted in it."""
+    try:
+        name = zone(tz).key
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    with deps.uow() as uow:
+        account = _account(uow, account_id)
+        account.timezone = name
+        account.updated_at = deps.clock()
+        uow.commit()
+    return name
 
 
 def update_settings(deps: Deps, account_id: int, changes: dict) -> Policy:

@@ -1,6 +1,7 @@
 """The JSON API the panel (Outlook task pane, sandbox) talks to. Every request needs a bearer token.
 
     GET    /api/v1/me                        the signed-in account, its settings and the server's features
+    PATCH  /api/v1/me                        {"timezone": IANA name} → the account (nudges keep its business hours)
     GET    /api/v1/intros[?state=a,b&limit=&offset=]   intros, newest first, with their next step
     POST   /api/v1/intros                    start an intro; body = the spec without "introducer" → 201 + intro
     POST   /api/v1/intros/check              etiquette findings and the intro as it would be written; creates nothing
@@ -98,6 +99,16 @@ def me():
     # What this server can do, so the panel does not offer a switch that would do nothing.
     view["features"] = {"consent_links": _container().deps.consent_links is not None}
     return view
+
+
+@bp.patch("/me")
+def update_me():
+    data = json_object()
+    check_shape(data, {"timezone": str})
+    if "timezone" not in data:
+        raise bad_request("timezone: is required (an IANA name such as 'Europe/Paris').")
+    intros.set_timezone(_container().deps, current_account_id(), data["timezone"])
+    return me()
 
 
 @bp.get("/intros")

@@ -36,6 +36,7 @@ export function createApi(base, host) {
 
   return {
     me: () => call("GET", "/me"),
+    updateMe: (changes) => call("PATCH", "/me", changes),
     intros: (states) => call("GET", "/intros" + (states ? `?state=${encodeURIComponent(states.join(","))}` : "")),
     intro: (id) => call("GET", `/intros/${id}`),
     check: (spec) => call("POST", "/intros/check", spec),

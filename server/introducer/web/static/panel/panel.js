@@ -23,6 +23,11 @@ export async function mountPanel(root, host, {apiBase = "/api/v1", pollMs = 4000
     return null;
   }
 
+  // A new account starts in UTC; nudges keep business hours in the account's zone, so take the user's own.
+  const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (me.timezone === "UTC" && local && local !== "UTC") {
+    try { me = {...me, ...(await api.updateMe({timezone: local}))}; } catch (err) { /* keep UTC; settings can fix it */ }
+  }
   useTimeZone(me.timezone);
   const notice = h("p", {class: "notice", role: "status", hidden: true});
   const tabs = {};
