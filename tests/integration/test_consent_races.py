@@ -50,7 +50,7 @@ def test_a_reply_read_while_the_other_party_presses_yes_still_makes_the_intro(de
 
     def consents_then_ann_presses_yes(ctx):
         found = real_consents(ctx)
-        if armed and sys._getframe(1).f_code.co_name == "consent_given":
+        if armed and sys._getframe(1).f_code.co_name == "_record_answer":
             armed.clear()  # Bob's yes is being recorded, and has read Ann's consent as pending
             press = threading.Thread(target=consent_links.record_link_answer,
                                      args=(demo.deps, demo.account_id, intro_id, Role.REQUESTER, True))

@@ -86,16 +86,23 @@ def ask(ctx: Ctx, role: Role) -> None:
     ctx.event("permission_request_recorded", f"Permission request to {ctx.party_name(role)} {verb}.", role=role.value)
 
 
-def consent_given(ctx: Ctx, role: Role, why: str) -> None:
+def _record_answer(ctx: Ctx, role: Role, status: ConsentStatus, why: str) -> dict:
+    """Store a party's answer (bumping the intro's version, so concurrent answers re-read) and log it."""
     ctx.touch()
     consents = ctx.consents()
     consent = consents[role]
-    consent.status = ConsentStatus.YES.value
+    consent.status = status.value
     consent.answered_at = ctx.now
     consent.reason = why
-    ctx.uow.due.cancel(ctx.intro.id, None, role.value)
-    ctx.event("consent_yes", f"{ctx.party_name(role)} said yes. {why}", role=role.value)
+    said = "yes" if status is ConsentStatus.YES else "no"
+    ctx.event(f"consent_{said}", f"{ctx.party_name(role)} said {said}. {why}", role=role.value)
     _refresh_review_flag(ctx, consents)
+    return consents
+
+
+def consent_given(ctx: Ctx, role: Role, why: str) -> None:
+    ctx.uow.due.cancel(ctx.intro.id, None, role.value)
+    consents = _record_answer(ctx, role, ConsentStatus.YES, why)
     required = [c for c in consents.values() if c.status != ConsentStatus.NOT_REQUIRED.value]
     if all(c.status == ConsentStatus.YES.value for c in required) and IntroState(ctx.intro.state) in (
             IntroState.NEW, IntroState.AWAITING_CONSENT):
@@ -104,15 +111,8 @@ def consent_given(ctx: Ctx, role: Role, why: str) -> None:
 
 
 def consent_refused(ctx: Ctx, role: Role, why: str) -> None:
-    ctx.touch()
-    consents = ctx.consents()
-    consent = consents[role]
-    consent.status = ConsentStatus.NO.value
-    consent.answered_at = ctx.now
-    consent.reason = why
     ctx.uow.due.cancel(ctx.intro.id)
-    ctx.event("consent_no", f"{ctx.party_name(role)} said no. {why}", role=role.value)
-    _refresh_review_flag(ctx, consents)
+    _record_answer(ctx, role, ConsentStatus.NO, why)
     set_state(ctx, IntroState.DECLINED, f"{ctx.party_name(role)} declined the introduction.")
     # the other party hears back tactfully (drafted by default): nobody is left waiting
     composed = compose.decline_note(ctx.spec, ctx.deps.renderer, ctx.policy, declined_by=role)
