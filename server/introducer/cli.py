@@ -71,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cr = sub.add_parser("classify-reply", help="classify an opt-in reply read from stdin: yes, no, unclear, auto_reply")
     cr.add_argument("--jsonl", action="store_true",
-                    help='read lines {"id","text","headers"?} and write lines {"id","verdict"}')
+                    help='read lines {"id","text"|"html","headers"?,"subject"?,"sender"?,"received_at"?} and write lines '
+                         '{"id","verdict"}, deciding exactly as the service does')
     cr.set_defaults(func=_classify)
 
     pv = sub.add_parser("preview", help="print the messages an intro spec would produce")
@@ -192,10 +193,10 @@ def _intros_show(args) -> int:
 
 
 def _classify(args) -> int:
-    from .classifier import classify_reply
+    from .classifier import Reply, classify, classify_item
 
     if not args.jsonl:
-        print(classify_reply(sys.stdin.read()).verdict.value)
+        print(classify(Reply(text=sys.stdin.read())).verdict.value)
         return 0
     status = 0
     for number, line in enumerate(sys.stdin, 1):
@@ -203,9 +204,9 @@ def _classify(args) -> int:
             continue
         try:
             item = json.loads(line)
-            verdict = classify_reply(item["text"], item.get("headers") or {}, item.get("subject", "")).verdict.value
-            print(json.dumps({"id": item.get("id"), "verdict": verdict}), flush=True)
-        except (ValueError, KeyError, TypeError) as exc:
+            result = classify_item(item)
+            print(json.dumps({"id": item.get("id"), "verdict": result.verdict.value}), flush=True)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             print(f"line {number}: {exc.__class__.__name__}: {exc}", file=sys.stderr)
             status = 1
     return status

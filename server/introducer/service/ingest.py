@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..classifier import classify_reply
+from ..classifier import classify_message
 from ..domain.address import same_address
 from ..domain.model import ConsentStatus, Role, Verdict
 from ..domain.states import IntroState
@@ -175,7 +175,7 @@ def _permission_reply(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
             ConsentStatus.YES.value, ConsentStatus.NO.value):
         ctx.event("late_reply", f"{message.sender.email} wrote again in the permission thread.", role=role.value)
         return
-    result = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    result = classify_message(message)
     excerpt = message.text[:400]
     if result.verdict is Verdict.AUTO_REPLY:
         if result.bounce:
@@ -196,7 +196,7 @@ def _permission_reply(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
 
 def _second_thoughts(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
     """A party who said yes writes again before the intro went out: a "no" withdraws the consent."""
-    result = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    result = classify_message(message)
     if result.verdict is Verdict.NO:
         consent_refused(ctx, role, f"Changed their mind before the intro went out ({result.reason}).")
         ctx.intro.needs_review = True  # the intro draft may still sit in the mailbox: do not send it
@@ -209,7 +209,7 @@ def _second_thoughts(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
 
 def human_reply(message: ThreadMessage) -> bool:
     """Written by a person (an out-of-office or a bounce is not a reply)."""
-    verdict = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    verdict = classify_message(message)
     return verdict.verdict is not Verdict.AUTO_REPLY
 
 
@@ -219,7 +219,7 @@ def _intro_reply(ctx: Ctx, message: ThreadMessage, thread: list[ThreadMessage]) 
     role = _role_of(ctx, message.sender.email)
     if role is None:
         return
-    result = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    result = classify_message(message)
     if result.verdict is Verdict.AUTO_REPLY:
         ctx.event("auto_reply", f"Automatic reply from {ctx.party_name(role)} in the intro thread; no handoff yet.")
         return
