@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .model import Verdict
-from .phrases import (COND, DEFER, DELEGATE, DEPENDS, ELSEWHERE, HEDGE, HOSTILE, IRONY, LANGUAGES, NEUTRAL, NO, YES,
+from .phrases import (BUT, COND, DEFER, DELEGATE, DEPENDS, ELSEWHERE, HEDGE, HOSTILE, IRONY, LANGUAGES, NEUTRAL, NO, YES,
                       YES_WORD, cue_patterns, detect)
 from .out_of_office import automatic_hint, automatic_reason, is_delivery_failure, notice_reason, return_date
 
@@ -105,6 +105,9 @@ def _verdict(text: str) -> Classification:
         return Classification(Verdict.UNCLEAR, f"mixed: {yes[0].text!r} and {no[0].text!r}")
     if no:
         return Classification(Verdict.NO, f"declines: {no[0].text!r}")
+    reservations = [c for c in by_kind.get(BUT, []) if c.start > yes[0].start] if yes else []
+    if reservations:  # "Topo, mas só semana que vem": what follows the "but" is not read, so not a yes
+        return Classification(Verdict.UNCLEAR, f"yes ({yes[0].text!r}) with a reservation: {reservations[0].text!r}")
     if yes:
         return Classification(Verdict.YES, f"agrees: {yes[0].text!r}")
     if qualifiers:

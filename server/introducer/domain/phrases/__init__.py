@@ -19,6 +19,7 @@ YES_WORD = "yes-word"  # an affirmative that a nearby negation turns into a refu
 IRONY = "irony"  # sarcasm: no affirmative next to it counts ("Oh sure 🙄", "/s", "yeah right")
 HOSTILE = "hostile"  # "stop emailing me": a refusal whatever else the reply says
 ELSEWHERE = "misdirected"  # the reply is about another person or thread ("wrong Marcus", "wrong thread")
+BUT = "reservation"  # "yes, but ...": whatever follows the "but" keeps a yes from counting
 
 
 def any_of(*patterns: str) -> str:
@@ -29,6 +30,7 @@ def any_of(*patterns: str) -> str:
 class Language:
     code: str
     cues: list[tuple[str, str]]  # (kind, regex), in scan order
+    markers: str = ""  # common words that tell the language apart (for detection only)
     # Negations that may precede an affirmative in the same clause ("not keen", "nicht gern").
     negators: tuple[str, ...] = ()
     # Out-of-office notices: a person saying they are away, and the boilerplate only notices add.
@@ -59,6 +61,8 @@ def _load() -> dict[str, Language]:
 LANGUAGES: dict[str, Language] = _load()
 _COMPILED = {code: [(kind, re.compile(rx, re.I | re.M)) for kind, rx in lang.cues]
              for code, lang in LANGUAGES.items()}
+_MARKERS = {code: re.compile(rf"\b(?:{lang.markers})\b" if lang.markers else r"(?!)", re.I)
+            for code, lang in LANGUAGES.items()}
 _KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
@@ -78,10 +82,10 @@ def detect(text: str) -> str:
     for code, patterns in _COMPILED.items():
         if code in ("en", "ja"):
             continue
-        score = sum(len(p.findall(text)) for _, p in patterns)
+        score = sum(len(p.findall(text)) for _, p in patterns) + len(_MARKERS[code].findall(text))
         if score > best_score:
             best, best_score = code, score
-    english = sum(len(p.findall(text)) for _, p in _COMPILED["en"])
+    english = sum(len(p.findall(text)) for _, p in _COMPILED["en"]) + len(_MARKERS["en"].findall(text))
     return best if best_score > english else "en"
 
 

@@ -1,7 +1,7 @@
 """German: answer cues, out-of-office wording and reply furniture (see `phrases/__init__.py`)."""
 from __future__ import annotations
 
-from . import COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
+from . import BUT, COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
 
 _MONTH = (r"(?:januar|februar|m[äa]rz|april|mai|juni|juli|august|september|oktober|november|dezember"
           r"|jan|feb|m[äa]r|apr|jun|jul|aug|sept?|okt|nov|dez)")
@@ -49,6 +49,10 @@ CUES: list[tuple[str, str]] = [
         r"\bsp[äa]ter\b", r"\bein anderes mal\b", r"\bmeld(?:e dich|en sie sich|\s+dich)\b", r"\bnicht vor\b",
         r"\bwenn ich zur[üu]ck bin\b")),
     (COND, any_of(r"\bwenn\b", r"\bfalls\b", r"\bsofern\b", r"\bsolange\b", r"\bvorausgesetzt\b", r"\bunter der bedingung\b")),
+    (YES, any_of(r"\bmach mal\b", r"\bfreu(?:e)? mich\b", r"\bgerne? bereit\b", r"\bich bin dabei\b")),
+    (NO, any_of(r"\bpassen\b", r"\bfehlt (?:mir )?(?:\w+ )?(?:die|leider die) zeit\b", r"\bnichts f[üu]r mich\b")),
+    (DEFER, any_of(r"\bfr[üu]hestens\b")),
+    (BUT, r"\baber\b(?=\s*\w)"),
     (YES_WORD, any_of(r"\bja\b", r"\bjo\b", r"\bjep\b", r"\bgerne?\b", r"\bklar\b", r"\bokay\b", r"\bok\b", r"\bprima\b",
                       r"\bsuper\b", r"\bsehr gut\b")),
     (NO, r"(?:^|(?<=[\n.!?;:,(\-]))\s*nein\b"),
@@ -57,6 +61,7 @@ CUES: list[tuple[str, str]] = [
 LANGUAGE = Language(
     code="de",
     cues=CUES,
+    markers=r"ich|du|sie|der|die|das|und|ist|nicht|mit|mir|dich|dir|für|aber|danke|es|ein|eine",
     negators=(r"nicht", r"kein\w*", r"nie", r"niemals"),
     away=(r"\bnicht im b[üu]ro\b", r"\babwesend\b", r"\bim urlaub\b", r"\bin (?:elternzeit|mutterschutz)\b",
           r"\bauf dienstreise\b", r"\bau(?:ß|ss)er haus\b", r"\bbefinde mich (?:derzeit |zurzeit )?(?:im|in|auf)\b"),

@@ -23,7 +23,7 @@ CUES: list[tuple[str, str]] = [
         r"\bnothing but (?:free )?time\b", r"\bas if\b")),
     # Never, whatever the words around it; a yes aimed at someone else ("..., but not with her").
     (NO, any_of(
-        r"\bwhen pigs fly\b", r"\bnot a chance\b", r"\bno way\b", r"\bnot happening\b", r"\bin your dreams\b",
+        r"\bwhen pigs fly\b", r"\bwhen hell freezes over\b", r"\bafter i win the lottery\b", r"\bnot a chance\b", r"\bno way\b", r"\bnot happening\b", r"\bin your dreams\b",
         r"\b(?:lol|lmao|haha\w*),? no\b", r"\b(?:absolutely|definitely|certainly)[.!]+\s*not\b",
         r"\bnot comfortable\b", r"\buncomfortable\b",
         r"\b(?:but|just|only) not (?:with|for|to) (?:her|him|them|this one|that one|this person|that person)\b")),
@@ -149,7 +149,7 @@ CUES: list[tuple[str, str]] = [
         r"\blet you know\b", r"\bmore (?:info\w*|details|context|background)\b", r"\btell me more\b",
         r"\bopen to hearing\b", r"\bunderstand (?:the |a bit more )?(?:context|ask|goal|background)\b",
         r"\bwhat(?:'s| is) (?:this|it) about\b", r"\b(?:call me|give me a (?:call|ring|shout)|hop on a call)\b",
-        r"\b(?:need|have) to (?:check|think|confirm|ask|talk)\b", r"\b(?:check|confirm|talk) with\b",
+        r"\b(?:need|have) to (?:check|think|confirm|ask|talk)\b", r"\b(?:check|confirm|talk) with (?:my|our|the|legal|hr|compliance)\b",
         r"\brun it by\b",
         r"\b(?:check|confirm|talk|speak|chat|discuss|understand|know|see|hear)\b[^.!?\n]{0,40}\bfirst\b")),
     (YES_WORD, any_of(
@@ -166,7 +166,7 @@ CUES: list[tuple[str, str]] = [
         r"\bplease (?:introduce|connect|make|send|share|loop)\b", r"\b(?:introduce|connect) us\b",
         r"\bmake the (?:intro|introduction|connection)\b", r"\bcount me in\b", r"\bby all means\b",
         r"\bfeel free to (?:introduce|connect|share|pass|send|give|loop|cc)\b", r"\blet'?s do (?:it|this)\b",
-        r"\bkeen\b", r"\binterested\b", r"\bmy pleasure\b", r"\blove the idea\b", "\U0001F44D", "\U0001F44C")),
+        r"\bkeen\b", r"\binterested\b", r"^\W*do it\b", r"\bmy pleasure\b", r"\blove the idea\b", "\U0001F44D", "\U0001F44C")),
     # A bare "no" only as an answer: at a clause start before a pause or a refusal, or "say no".
     (NO, any_of(
         r"(?:^|(?<=[\n.!?;:,(\-])|\b(?:but|so|and|honestly|sorry|thanks|unfortunately|sadly|then))\s*no\b"
@@ -177,6 +177,7 @@ CUES: list[tuple[str, str]] = [
 LANGUAGE = Language(
     code="en",
     cues=CUES,
+    markers=r"the|and|you|i|it|to|is|that|this|for|with|me|my|thanks|but",
     negators=(r"not", r"never", r"hardly", r"no", r"n't"),
     away=(
         r"\b(?:i am|i'm|i will be|i'll be|i'm currently|currently)\b[^.!?\n]{0,40}?\b(?:out of (?:the )?office|ooo"

@@ -1,12 +1,13 @@
 """Spanish: answer cues, out-of-office wording and reply furniture (see `phrases/__init__.py`)."""
 from __future__ import annotations
 
-from . import COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
+from . import BUT, COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
 
 _MONTH = (r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
           r"|ene|feb|mar|abr|jun|jul|ago|sept?|oct|nov|dic)")
 
 CUES: list[tuple[str, str]] = [
+    (DEFER, any_of(r"\bno antes de\b")),
     (HOSTILE, any_of(
         r"\bdeja(?:d|r)? de (?:escribirme|enviarme|contactarme|mandarme|molestarme)\b",
         r"\bno me (?:escribas|escriba|contactes|contacte|mandes|env[íi]es) m[áa]s\b", r"\bspam\b",
@@ -47,6 +48,10 @@ CUES: list[tuple[str, str]] = [
         r"\botro momento\b", r"\bdentro de (?:unas|unos|un par de) (?:semanas|meses)\b", r"\bcuando vuelva\b")),
     (COND, any_of(r"\bsi\b(?=\s+[^\s,.!])", r"\bsiempre (?:y cuando|que)\b", r"\bcon tal de que\b", r"\ba condici[óo]n de\b",
                   r"\bmientras (?:sea|no)\b")),
+    (YES, any_of(r"\bde una\b", r"\bpres[ée]ntame\b", r"\bacepto\b", r"\bp[áa]sale mi\b")),
+    (NO, any_of(r"\bno me encaja\b", r"\bno me viene bien\b")),
+    (DEFER, any_of(r"\bcomo muy pronto\b", r"\bla (?:semana|pr[óo]xima semana) que viene\b", r"\bla pr[óo]xima semana\b")),
+    (BUT, r"\bpero\b(?=\s*\w)"),
     (YES_WORD, any_of(r"\bs[íi]\b(?=\s*[,.!]|\s*$)", r"\bs[íi]\b", r"\bclaro\b", r"\bvale\b", r"\bok\b", r"\bgenial\b",
                       r"\bperfecto\b", r"\bestupendo\b")),
     (NO, r"(?:^|(?<=[\n.!?;:,(\-]))\s*no\b(?=\s*[,.!]|\s*$)"),
@@ -55,6 +60,7 @@ CUES: list[tuple[str, str]] = [
 LANGUAGE = Language(
     code="es",
     cues=CUES,
+    markers=r"yo|tu|te|me|el|la|los|las|de|del|y|es|para|pero|gracias|que|con|una?|mi|lo",
     negators=(r"no", r"nunca", r"jam[áa]s"),
     away=(r"\bfuera de (?:la )?oficina\b", r"\bde vacaciones\b", r"\bde baja\b", r"\bausente\b", r"\bde viaje\b"),
     notice=(r"\bacceso limitado\b", r"\b(?:asuntos|temas) urgentes\b", r"\bpara cualquier consulta\b",

@@ -1,7 +1,7 @@
 """French: answer cues, out-of-office wording and reply furniture (see `phrases/__init__.py`)."""
 from __future__ import annotations
 
-from . import COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
+from . import BUT, COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
 
 _MONTH = (r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre"
           r"|janv|f[ée]vr?|avr|juil|sept|oct|nov|d[ée]c)")
@@ -25,7 +25,7 @@ CUES: list[tuple[str, str]] = [
     (YES, any_of(
         r"\bpas de (?:probl[èe]me|souci|soucis)\b", r"\baucun (?:probl[èe]me|souci)\b", r"\bavec (?:grand )?plaisir\b",
         r"\bvolontiers\b", r"\bpourquoi pas\b", r"\bje veux bien\b", r"\b[çc]a me (?:va|convient)\b",
-        r"\b[çc]a marche\b", r"\bvas-y\b", r"\ballez-y\b", r"\bbien s[uû]r\b", r"\bbien entendu\b",
+        r"\b[çc]a marche\b", r"\bvas[- ]y\b", r"\ballez[- ]y\b", r"\bbien s[uû]r\b", r"\bbien entendu\b",
         r"\b[ée]videmment\b", r"\bd'accord\b", r"\bok pour moi\b", r"\bpartante?\b",
         r"\b(?:ravie?s?|heureux|heureuse|content[e]?) de\b", r"\bje serai(?:s)? (?:ravie?|heureux|heureuse|content[e]?)\b",
         r"\bmets?-nous en (?:relation|contact)\b", r"\bfais(?:-nous)? les pr[ée]sentations\b",
@@ -55,6 +55,10 @@ CUES: list[tuple[str, str]] = [
         r"\brecontacte[sz]?-moi\b", r"\bquand je (?:serai|suis) (?:de )?retour\b")),
     (COND, any_of(r"\bsi\b(?! ce n'est)", r"\b[àa] condition\b", r"\bpourvu que\b", r"\btant que\b", r"\bsous r[ée]serve\b",
                   r"\bdu moment que\b")),
+    (YES, any_of(r"\bcertainement\b", r"\bavec joie\b", r"\bpr[ée]sente[sz]?-(?:nous|moi)\b", r"\bj'accepte\b")),
+    (NO, any_of("\\bne m'int[ée]resse pas\\b", '\\bdire non\\b', '\\brefuser\\b', '\\bsans moi\\b')),
+    (DEFER, any_of(r"\bau plus t[ôo]t\b", r"\bla semaine prochaine\b")),
+    (BUT, r"\bmais\b(?=\s*\w)"),
     (YES_WORD, any_of(r"\boui\b", r"\bouais\b", r"\bok\b", r"\bd'acc\b", r"\bsuper\b", r"\bparfait\b", "\U0001F44D")),
     (NO, r"(?:^|(?<=[\n.!?;:,(\-]))\s*non\b"),
 ]
@@ -62,6 +66,7 @@ CUES: list[tuple[str, str]] = [
 LANGUAGE = Language(
     code="fr",
     cues=CUES,
+    markers=r"je|tu|vous|le|la|les|de|des|du|et|est|pour|pas|mais|merci|ce|[çc]a|avec|une?|moi|toi",
     negators=(r"pas", r"ne", r"n'", r"jamais", r"non"),
     away=(r"\babsente? du bureau\b", r"\ben cong[ée]\b", r"\ben vacances\b", r"\ben d[ée]placement\b",
           r"\bactuellement absente?\b", r"\bje suis absente?\b", r"\ben (?:arr[êe]t maladie|t[ée]l[ée]travail)\b"),

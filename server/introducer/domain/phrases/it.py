@@ -1,12 +1,13 @@
 """Italian: answer cues, out-of-office wording and reply furniture (see `phrases/__init__.py`)."""
 from __future__ import annotations
 
-from . import COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
+from . import BUT, COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
 
 _MONTH = (r"(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre"
           r"|gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic)")
 
 CUES: list[tuple[str, str]] = [
+    (DEFER, any_of(r"\bnon prima d[ie]\b")),
     (HOSTILE, any_of(
         r"\bsmett(?:i|ila|etela|a) di (?:scrivermi|mandarmi|contattarmi|inviarmi)\b", r"\bnon (?:scrivermi|contattarmi) pi[ùu]\b",
         r"\bspam\b", r"\bcancellami\b", r"\blasciami in pace\b")),
@@ -42,6 +43,10 @@ CUES: list[tuple[str, str]] = [
         r"\brisentiamoci\b", r"\bpi[ùu] avanti\b", r"\bil mese prossimo\b", r"\bl'anno prossimo\b", r"\bun'altra volta\b",
         r"\bal mio rientro\b")),
     (COND, any_of(r"\bse\b(?=\s+\w)", r"\bpurch[ée]\b", r"\ba patto che\b", r"\bsempre che\b", r"\ba condizione che\b")),
+    (YES, any_of(r"\bfigurati\b", r"\baccetto\b", r"\bcerto che s[ìi]\b")),
+    (NO, any_of(r"\bdire di no\b", r"\bnon ce la faccio\b", r"\bmi spiace\b")),
+    (DEFER, any_of(r"\bla prossima settimana\b", r"\bsettimana prossima\b")),
+    (BUT, r"\bma\b(?=\s*\w)"),
     (YES_WORD, any_of(r"\bs[ìi]\b(?=\s*[,.!]|\s*$)", r"\bs[ìi]\b", r"\bcerto\b", r"\bok\b", r"\bperfetto\b", r"\bottimo\b",
                       r"\bsicuro\b")),
     (NO, r"(?:^|(?<=[\n.!?;:,(\-]))\s*no\b(?=\s*[,.!]|\s*$)"),
@@ -50,6 +55,7 @@ CUES: list[tuple[str, str]] = [
 LANGUAGE = Language(
     code="it",
     cues=CUES,
+    markers=r"io|tu|ti|mi|il|la|lo|le|di|del|della|e|è|per|ma|grazie|che|con|una?|non|sono",
     negators=(r"non", r"mai", r"n[ée]"),
     away=(r"\bfuori (?:ufficio|sede)\b", r"\bin ferie\b", r"\bin (?:maternit[àa]|malattia|congedo|trasferta)\b",
           r"\bassente\b"),

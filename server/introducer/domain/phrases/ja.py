@@ -5,7 +5,7 @@ ending (できません, 難しいです), listed whole so that it is read befor
 """
 from __future__ import annotations
 
-from . import COND, DEFER, DELEGATE, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
+from . import BUT, COND, DEFER, DELEGATE, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
 
 CUES: list[tuple[str, str]] = [
     (HOSTILE, any_of(r"(?:もう)?(?:連絡|メール|送信)(?:は)?しないで", r"送らないで", r"迷惑です", r"配信停止")),
@@ -14,7 +14,7 @@ CUES: list[tuple[str, str]] = [
         r"(?:いえ|いいえ)、?(?:大丈夫|結構)です", r"結構です", r"遠慮(?:させて|いたし|します|しておきます)", r"お断り",
         r"差し控え", r"お受けできません", r"(?:でき|いたし)かねます", r"難しい(?:です|状況|かと)", r"やめておきます",
         r"興味(?:が|は)(?:ない|ありません|ございません)", r"時間が(?:取れ|とれ)(?:ない|ません)", r"できません",
-        r"見送らせて", r"辞退")),
+        r"見送らせて", r"辞退", r"無理")),
     (NEUTRAL, any_of(r"申し訳(?:ありません|ございません|ない)(?:が|けれど)?", r"お世話になっております", r"ご連絡ありがとうございます",
                      r"ご無理のない", r"せっかくですが")),
     (HEDGE, any_of(
@@ -26,7 +26,8 @@ CUES: list[tuple[str, str]] = [
     (YES, any_of(
         r"喜んで", r"ぜひ", r"是非", r"了解(?:です|しました)?", r"承知(?:しました|いたしました)", r"かしこまりました",
         r"大丈夫です", r"もちろん", r"いいですよ", r"紹介して(?:ください|いただけ)", r"ご紹介(?:ください|いただけ)",
-        r"繋いで(?:ください|いただけ)", r"つないで(?:ください|いただけ)", r"楽しみ", r"お受けいたします", r"問題(?:ありません|ないです)")),
+        r"繋いで(?:ください|いただけ)", r"つないで(?:ください|いただけ)", r"楽しみ", r"お受けいたします", r"問題(?:ありません|ないです)", r"いいよ", r"紹介して")),
+    (BUT, r"ただし|ただ、|けど|けれど"),
     (YES_WORD, any_of(r"はい", r"ええ", r"オッケー|OK|ok")),
     (NO, r"いいえ"),
 ]

@@ -1,12 +1,13 @@
 """Dutch: answer cues, out-of-office wording and reply furniture (see `phrases/__init__.py`)."""
 from __future__ import annotations
 
-from . import COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
+from . import BUT, COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
 
 _MONTH = (r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
           r"|jan|feb|mrt|apr|jun|jul|aug|sep|okt|nov|dec)")
 
 CUES: list[tuple[str, str]] = [
+    (DEFER, any_of(r"\bniet (?:voor|v[óo][óo]r)\b")),
     (HOSTILE, any_of(
         r"\bstop (?:alsjeblieft |alstublieft )?met (?:mailen|e-?mailen|berichten|mij te mailen)\b",
         r"\bmail me niet meer\b", r"\bniet meer (?:mailen|contacteren|benaderen)\b", r"\buitschrijven\b", r"\bspam\b",
@@ -41,6 +42,10 @@ CUES: list[tuple[str, str]] = [
         r"\bna de (?:feestdagen|vakantie|kerst)\b", r"\bpas (?:na|in|volgend\w*)\b", rf"\bin {_MONTH}\b",
         r"\bvolgende (?:week|maand)\b", r"\bvolgend jaar\b", r"\blater\b", r"\been andere keer\b")),
     (COND, any_of(r"\bals\b", r"\bmits\b", r"\bzolang\b", r"\bop voorwaarde\b")),
+    (YES, any_of(r"^\W*doen\b", r"\bgraag bereid\b")),
+    (NO, any_of(r"\bsla\b[^.!?\n]{0,20}\bover\b", r"\bniet (?:\w+ )?lukken\b")),
+    (DEFER, any_of(r"\bvolgende week\b")),
+    (BUT, r"\bmaar\b(?=\s*\w)"),
     (YES_WORD, any_of(r"\bja\b", r"\bok[eé]?\b", r"\bprima\b", r"\bgoed\b")),
     (NO, r"(?:^|(?<=[\n.!?;:,(\-]))\s*nee\b"),
 ]
@@ -48,6 +53,7 @@ CUES: list[tuple[str, str]] = [
 LANGUAGE = Language(
     code="nl",
     cues=CUES,
+    markers=r"ik|je|jij|u|het|een|de|niet|dat|van|maar|wel|mijn|dank|en|is|met|voor|om",
     negators=(r"niet", r"geen", r"nooit"),
     away=(r"\bafwezig\b", r"\bop vakantie\b", r"\bmet (?:verlof|vakantie)\b", r"\bniet op kantoor\b", r"\bbuiten kantoor\b"),
     notice=(r"\bbeperkt toegang\b", r"\bdringende zaken\b", r"\blees mijn e-?mail niet\b", r"\bbedankt voor uw bericht\b",

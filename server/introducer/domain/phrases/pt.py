@@ -1,12 +1,13 @@
 """Portuguese (Brazil and Portugal): answer cues, out-of-office wording and reply furniture."""
 from __future__ import annotations
 
-from . import COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
+from . import BUT, COND, DEFER, DELEGATE, DEPENDS, HEDGE, HOSTILE, IRONY, NEUTRAL, NO, YES, YES_WORD, Language, any_of
 
 _MONTH = (r"(?:janeiro|fevereiro|mar[çc]o|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro"
           r"|jan|fev|mar|abr|mai|jun|jul|ago|set|out|nov|dez)")
 
 CUES: list[tuple[str, str]] = [
+    (DEFER, any_of(r"\bn[ãa]o antes d[eoa]\b")),
     (HOSTILE, any_of(
         r"\bpar[ea] de me (?:mandar|enviar|escrever|contatar|contactar)\b",
         r"\bn[ãa]o me (?:escreva|mande|contate|contacte|envie)s? mais\b", r"\bdescadastr\w*", r"\bspam\b",
@@ -43,6 +44,10 @@ CUES: list[tuple[str, str]] = [
         r"\bmais (?:para|pra) frente\b", r"\b(?:m[êe]s|ano) que vem\b", r"\bpr[óo]ximo (?:m[êe]s|ano)\b",
         r"\boutra hora\b", r"\bs[óo] depois\b", r"\bme procur[ae]\b", r"\bquando (?:eu )?voltar\b")),
     (COND, any_of(r"\bse\b(?=\s+\w)", r"\bdesde que\b", r"\bcontanto que\b", r"\bcaso\b")),
+    (YES, any_of(r"\bmanda ver\b", r"\bpode avan[çc]ar\b", r"\baceito\b")),
+    (NO, any_of(r"\bn[ãa]o vai rolar\b", r"\bn[ãa]o tenho disponibilidade\b", r"\bfoi mal\b")),
+    (DEFER, any_of(r"\bsemana que vem\b", r"\bs[óo] (?:na|no|em|a partir|depois|semana|m[êe]s)\b", r"\bpr[óo]xima semana\b")),
+    (BUT, r"\bmas\b(?=\s*\w)"),
     (YES_WORD, any_of(r"\bsim\b", r"\bclaro\b", r"\bok\b", r"\bbeleza\b", r"\b[óo]timo\b", r"\bperfeito\b",
                       r"\btudo bem\b", r"\bcerto\b")),
     (NO, r"(?:^|(?<=[\n.!?;:,(\-]))\s*n[ãa]o\b(?=\s*[,.!]|\s*$)"),
@@ -51,6 +56,7 @@ CUES: list[tuple[str, str]] = [
 LANGUAGE = Language(
     code="pt",
     cues=CUES,
+    markers=r"eu|voc[êe]|te|me|o|a|os|as|de|do|da|e|[ée]|para|mas|obrigad[oa]|que|com|uma?|meu|minha",
     negators=(r"n[ãa]o", r"nunca", r"jamais", r"nem"),
     away=(r"\bfora do escrit[óo]rio\b", r"\bde f[ée]rias\b", r"\bde licen[çc]a\b", r"\bausente\b", r"\bem viagem\b"),
     notice=(r"\bacesso limitado\b", r"\bem caso de urg[êe]ncia\b", r"\bassuntos urgentes\b", r"\bsem acesso ao e-?mail\b",
