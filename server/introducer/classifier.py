@@ -22,7 +22,7 @@ from .mail.reply_text import strip_reply
 
 _MAX_CHARS = 8000  # an automatic notice sits near the top; the rest is history or attachments
 # A body that is markup, not prose: some clients (and pasted samples) put HTML in the text part.
-_HTML = re.compile(r"^\s*(?:<!doctype html|<html\b|<head\b|<body\b|<div\b|<p\b|<table\b|<meta\b|<span\b|<br\b)", re.I)
+_HTML = re.compile(r"^\s*(?:<!doctype html|<html\b|<head\b|<body\b|<div\b|<p\b|<table\b|<meta\b|<span\b|<br\b|<style\b|<!--)", re.I)
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def classify_item(item: Mapping) -> Classification:
     text, html = item.get("text"), item.get("html")
     if not isinstance(text, str) and not isinstance(html, str):
         raise ValueError('needs a "text" or an "html" string')
-    headers = item.get("headers") or {}
+    headers = {} if item.get("headers") is None else item["headers"]
     if not isinstance(headers, Mapping):
         raise TypeError('"headers" must be an object')
     received = item.get("received_at")
