@@ -59,6 +59,21 @@ def test_with_every_push_lost_the_reconciliation_read_finds_the_answer(rig, repo
 
 
 @pytest.mark.parametrize("rig", ["gmail", "outlook"], indirect=True)
+def test_a_quiet_reconciliation_costs_one_change_feed_read(rig, report):
+    _asked_bob(rig)
+    run_once(rig.container)
+    rig.clock.now += timedelta(minutes=30)  # nothing changed; the reconciliation is due
+    before = rig.calls()
+    run_once(rig.container)
+    run_once(rig.container)
+    with rig.container.uow() as uow:
+        assert uow.accounts.get(rig.account_id).synced_at == rig.clock.now
+    calls = rig.calls() - before
+    assert calls <= (1 if rig.provider == "gmail" else 2)  # history.list; or a delta round per folder
+    report(f"quiet reconciliation read [{rig.provider}]: {calls} provider calls")
+
+
+@pytest.mark.parametrize("rig", ["gmail", "outlook"], indirect=True)
 def test_a_sync_request_taken_by_a_worker_that_died_is_taken_again_when_its_lease_runs_out(rig):
     intro_id = _asked_bob(rig)
     rig.clock.now += timedelta(hours=2, minutes=5)
