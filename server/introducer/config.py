@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     proxy_hops: int = Field(0, description="Reverse proxies in front whose X-Forwarded-* headers to trust "
                                            "(token audiences are checked against the public URL).")
     poll_seconds: float = Field(60.0, description="How often the worker reads mailbox changes when there is no push.")
+    reconcile_seconds: float = Field(
+        600.0, gt=0, description="With push: base interval of the safety-net read of each mailbox (Gmail; Outlook "
+                                 "x1.5). A quarter of it while an intro awaits an answer, x6 with nothing open.")
     dispatch_seconds: float = Field(30.0, description="How often the worker looks for due nudges and pending sends.")
     sync_seconds: float = Field(2.0, description="How often the worker handles recorded sync requests (from webhooks).")
     worker_id: str | None = Field(None, description="Name of this worker in row claims. Default: host name and pid.")

@@ -85,6 +85,7 @@ class Account(Base):
     status: Mapped[str] = mapped_column(String(32), nullable=False, default=AccountStatus.ACTIVE.value)
     sync_cursor: Mapped[str | None] = mapped_column(String)
     watch_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last complete read of the mailbox
     credentials: Mapped[bytes | None] = mapped_column(LargeBinary)  # already encrypted by auth
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _updated()
@@ -270,10 +271,15 @@ class TrackedThread(Base):
 
 
 class SyncRequest(Base):
-    """'This mailbox changed, read it': one coalesced row per account until a worker takes it."""
+    """'This mailbox changed, read it': one coalesced row per account until a worker has read it."""
 
     __tablename__ = "sync_requests"
 
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     reason: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    # leased, not deleted, while a worker syncs: a dead worker's lease runs out and another takes it
+    claimed_by: Mapped[str | None] = mapped_column(String(255))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # bumped by every request: a request that came in during the sync keeps the row after it
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")

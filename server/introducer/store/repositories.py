@@ -135,6 +135,15 @@ class IntroRepository(_Repository):
             .where(TrackedThread.account_id == account_id, Intro.account_id == account_id,
                    Intro.state.not_in(final))))
 
+    def open_states_by_account(self) -> dict[int, set[str]]:
+        """The states of every intro still in progress, per account (what reconciliation adapts to)."""
+        final = [state.value for state in IntroState if state.is_final]
+        found: dict[int, set[str]] = {}
+        for account_id, state in self.session.execute(
+                select(Intro.account_id, Intro.state).where(Intro.state.not_in(final)).distinct()):
+            found.setdefault(account_id, set()).add(str(state))
+        return found
+
     def threads_of(self, intro_id: int) -> list[str]:
         """Every mailbox thread of one intro, in the order they were tracked."""
         return list(self.session.scalars(
