@@ -22,6 +22,7 @@ from flask import Blueprint, Flask, current_app, request, url_for
 
 from ..domain import compose
 from ..domain.model import Policy, Role
+from ..domain.numbers import whole_number
 from ..domain.states import IntroState
 from ..service import intros, views
 from ..service.errors import NotFoundError
@@ -87,9 +88,10 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = whole_number(raw)
+    if value is None or not low <= value <= high:
         raise bad_request(f"{name}: must be a whole number from {low} to {high}.")
-    return int(raw)
+    return value
 
 
 @bp.get("/me")
