@@ -83,14 +83,18 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'introducer.db').resolve()}"
 
     def ensure_data_dir(self) -> Path:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        return self.data_dir
+        """The data folder, private to this user (0700; files made in it 0600: private_files.py)."""
+        from .private_files import private_dir
+
+        return private_dir(self.data_dir)
 
     def secret(self, name: str) -> str:
         """A configured secret, or one generated once and kept in the data folder (demo and single-user runs)."""
         value: SecretStr | None = getattr(self, name)
         if value is not None:
             return value.get_secret_value()
+        from .private_files import write_new_private
+
         path = self.ensure_data_dir() / f".{name}"
         if not path.exists():
             if name == "token_keys":
@@ -99,8 +103,7 @@ class Settings(BaseSettings):
                 generated = Fernet.generate_key().decode()
             else:
                 generated = secrets.token_urlsafe(32)
-            path.write_text(generated)
-            path.chmod(0o600)
+            write_new_private(path, generated)  # created 0600; when another process won the race, its key stays
         return path.read_text().strip()
 
     def described(self) -> list[tuple[str, str, str]]:
