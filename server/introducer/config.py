@@ -116,7 +116,7 @@ class Settings(BaseSettings):
             elif value is None:
                 shown = "(unset)"
             else:
-                shown = str(value)
+                shown = _mask_web_url(str(value)) if "://" in str(value) else str(value)
             if name == "database_url":
                 env, shown = "DATABASE_URL", _mask_url(self.effective_database_url)
             else:
@@ -125,11 +125,34 @@ class Settings(BaseSettings):
         return rows
 
 
-def _mask_url(url: str) -> str:
-    """Hide a password in a database URL."""
-    from sqlalchemy.engine import make_url
+_SECRET_QUERY_KEYS = ("pass", "secret", "token", "key")
+_UNPARSED = "(does not parse as a URL; not shown, it may contain a password)"
+
+
+def _mask_web_url(url: str) -> str:
+    """An http(s) URL setting with any password in it hidden."""
+    from urllib.parse import urlsplit
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is shown as is; it is not a secret-bearing value then
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — raises on a malformed port
+    except ValueError:
+        return _UNPARSED
+    if parts.password is None:
         return url
+    return parts._replace(netloc=f"{parts.username}:***@{parts.hostname}" +
+                          (f":{parts.port}" if parts.port else "")).geturl()
+
+
+def _mask_url(url: str) -> str:
+    """A URL fit to print: its password (in the authority or a query parameter) hidden. A URL that does not
+    parse is shown only up to its scheme: a malformed value may still hold a password anywhere in it."""
+    from sqlalchemy.engine import make_url
+
+    scheme = url.partition("://")[0] if "://" in url else ""
+    try:
+        parsed = make_url(url)
+        hidden = {k: "***" for k in parsed.query if any(word in k.lower() for word in _SECRET_QUERY_KEYS)}
+        return parsed.update_query_dict(hidden).render_as_string(hide_password=True)
+    except Exception:
+        return f"{scheme}://… {_UNPARSED}" if scheme else _UNPARSED

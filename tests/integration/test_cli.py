@@ -105,3 +105,13 @@ def test_intros_list_and_show_read_what_the_demo_recorded(tmp_path):
     shown = run("intros", "show", str(intro_id), data_dir=tmp_path)
     assert "awaiting_consent" in shown.stdout and "Permission request to Bob Stone" in shown.stdout
     assert run("intros", "show", "999", data_dir=tmp_path).returncode == 1
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://u:pw123@db:notaport/x", "postgresql://u:pw123@db/x?password=pw123",
+                                 "not a url at all pw123", "postgresql+psycopg://u:pw123@[db/x"])
+def test_config_never_prints_the_database_password_even_when_the_url_does_not_parse(tmp_path, url):
+    result = run("config", env={"DATABASE_URL": url, "INTRODUCER_PUBLIC_URL": "https://op:pw123@intro.example"},
+                 data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "pw123" not in result.stdout + result.stderr
+    assert "DATABASE_URL" in result.stdout and "https://op:***@intro.example" in result.stdout
