@@ -71,6 +71,11 @@ class Settings(BaseSettings):
                                                         "URLs (private deployments). Default: the system's trust.")
     office_js_url: str = Field("https://appsforoffice.microsoft.com/lib/1/hosted/office.js",
                                description="Office.js, loaded by the Outlook task pane.")
+    frame_ancestors: str = Field(
+        "https://outlook.office.com https://outlook.office365.com https://outlook.live.com "
+        "https://outlook.cloud.microsoft https://mail.google.com",
+        description="Space-separated origins allowed to frame the panel, the Outlook task pane and the "
+                    "sign-in window's pages (CSP frame-ancestors; this server's own origin is always allowed).")
     msal_browser_url: str = Field(
         "https://cdn.jsdelivr.net/npm/@azure/msal-browser@4.21.1/lib/msal-browser.min.js",
         description="MSAL.js (msal-browser 3.15 or later, the UMD build lib/msal-browser.min.js) for the task "
