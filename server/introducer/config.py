@@ -5,7 +5,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Provider = Literal["sandbox", "gmail", "outlook"]
@@ -63,8 +63,10 @@ class Settings(BaseSettings):
     ms_jwks_url: str = Field("https://login.microsoftonline.com/common/discovery/v2.0/keys", description="Signing keys.")
     graph_url: str = Field("https://graph.microsoft.com/v1.0", description="Microsoft Graph base URL.")
     graph_client_state: SecretStr | None = Field(None, description="Secret echoed in Graph notifications (clientState).")
-    ms_tenant: str = Field("organizations", description="Tenant segment of the sign-in authority: organizations "
-                                                        "(work and school accounts), common, or one tenant id.")
+    ms_tenant: str = Field("organizations", description="Tenants allowed to sign in, comma-separated: tenant ids, "
+                                                        "organizations (any work or school tenant), common (any, "
+                                                        "personal accounts too) or consumers (personal only). "
+                                                        "Checked on every token.")
     ms_api_scope: str | None = Field(None, description="Scope the task pane asks for to call our API. Default: "
                                                        "api://<public host>/<client id>/access_as_user.")
     ms_ca_bundle: Path | None = Field(None, description="CA bundle to trust for the Microsoft sign-in, key and Graph "
@@ -80,6 +82,14 @@ class Settings(BaseSettings):
         "https://cdn.jsdelivr.net/npm/@azure/msal-browser@4.21.1/lib/msal-browser.min.js",
         description="MSAL.js (msal-browser 3.15 or later, the UMD build lib/msal-browser.min.js) for the task "
                     "pane's nested app authentication; Microsoft no longer hosts v3+ itself, so host a copy.")
+
+    @field_validator("ms_tenant")
+    @classmethod
+    def _known_tenants(cls, value: str) -> str:
+        from .auth.tenants import TenantPolicy
+
+        TenantPolicy.parse(value)  # a typo here would otherwise surface at the first sign-in
+        return value
 
     @property
     def effective_database_url(self) -> str:

@@ -102,9 +102,11 @@ CONSENT = {"type": "object", "required": ["role", "answer"], "properties": {
 PATHS = {
     "/me": {"get": _op("The signed-in account, its settings, its connection status and the server's features",
                        ref("Account")),
-            "patch": _op("Set the account's time zone (IANA name); nudges keep business hours in it", ref("Account"),
-                         body={"type": "object", "required": ["timezone"], "additionalProperties": False,
-                               "properties": {"timezone": {"type": "string", "example": "Europe/Paris"}}},
+            "patch": _op("Set the name intros are signed with and/or the time zone (IANA name) whose business "
+                         "hours nudges keep", ref("Account"),
+                         body={"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
+                             "name": {"type": "string", "example": "Dana Park"},
+                             "timezone": {"type": "string", "example": "Europe/Paris"}}},
                          errors=("400", "401", "422"))},
     "/intros": {
         "get": _op("Intros, newest first, with their next step", {"type": "object", "properties": {

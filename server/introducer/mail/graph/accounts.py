@@ -24,6 +24,7 @@ import requests
 from ...auth.credentials import seal, unseal
 from ...auth.crypto import CipherError
 from ...auth.msal_client import MicrosoftConnect, MicrosoftGrant
+from ...auth.tenants import TenantPolicy
 from ...domain.numbers import whole_number
 from ...domain.model import Person
 from ..port import MailboxError, ReconnectNeeded
@@ -61,8 +62,10 @@ def microsoft_connect(settings, fallback_base: str | None = None) -> MicrosoftCo
            settings.ms_tenant, str(settings.ms_ca_bundle or ""), redirect_uri(settings, fallback_base))
     with _CONNECTS_LOCK:
         if key not in _CONNECTS:
+            tenants = TenantPolicy.parse(settings.ms_tenant)
             _CONNECTS[key] = MicrosoftConnect(settings.ms_client_id, secret, key[-1],
-                                              authority_host=settings.ms_authority_host, tenant=settings.ms_tenant,
+                                              authority_host=settings.ms_authority_host,
+                                              tenant=tenants.authority_segment, tenants=tenants,
                                               http_client=http_session(settings))
         return _CONNECTS[key]
 
