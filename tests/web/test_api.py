@@ -228,3 +228,11 @@ def test_the_signature_name_can_be_changed_with_or_without_the_time_zone(client,
     assert client.get("/api/v1/me", headers=dana).get_json()["name"] == "Danielle Park"
     checked = client.post("/api/v1/intros/check", json=spec(), headers=dana).get_json()
     assert checked["intro"]["text"].rstrip().endswith("Danielle")  # the intro is signed with the new name
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_a_whole_number_of_days(client, dana):
+    saved = client.patch("/api/v1/settings", data='{"consent_nudge_after_days": 5.0}', content_type="application/json",
+                         headers=dana)
+    assert saved.status_code == 200 and saved.get_json()["consent_nudge_after_days"] == 5
+    half = client.patch("/api/v1/settings", json={"consent_nudge_after_days": 5.5}, headers=dana)
+    assert half.status_code == 422

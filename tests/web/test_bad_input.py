@@ -84,3 +84,9 @@ def test_non_finite_numbers_and_nan_are_refused(client, dana):
                                            (" 1", None), ("1_0", None), ("", None), (None, None), ("9" * 19, None)])
 def test_whole_numbers_are_ascii_digits_only(text, expected):
     assert whole_number(text) == expected
+
+
+def test_a_nul_character_in_text_is_a_400(client, dana):
+    raw = json.dumps(spec(context="clinic\u0000go-to-market")).encode()
+    answer = client.post("/api/v1/intros/check", data=raw, content_type="application/json", headers=dana)
+    assert answer.status_code == 400 and "NUL" in answer.get_json()["error"]["message"]

@@ -3,8 +3,9 @@
 Every JSON body the server reads goes through `parse_json` (directly, or through Flask's
 `request.get_json`, whose provider `init_app` replaces): it is the one place with the limits:
 nesting at most `MAX_DEPTH` deep (Python's parser would otherwise recurse until RecursionError), whole
-numbers of at most `MAX_DIGITS` digits, finite numbers only, and text that is valid Unicode (a lone
-surrogate such as "\ud800" parses, then fails when written to the database or an email).
+numbers of at most `MAX_DIGITS` digits, finite numbers only, and text that is valid Unicode without NUL
+(a lone surrogate such as "\\ud800" parses, then fails when written to the database or an email, and
+PostgreSQL text cannot store "\\u0000").
 
 Shapes are small dicts of field name to the accepted JSON type(s), or to a nested shape. They check
 what the JSON looks like only; what the values mean is for the use cases (422).
@@ -69,6 +70,8 @@ def _check_text(value) -> None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise JSONLimitError("text contains an unpaired surrogate (\\ud800-\\udfff), which is not Unicode") from None
+        if "\x00" in value:  # PostgreSQL text cannot hold it, and no person types it
+            raise JSONLimitError("text contains a NUL character (\\u0000)")
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_text(key)
