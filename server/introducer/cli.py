@@ -60,12 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     intros = sub.add_parser("intros", help="look at intros")
     isub = intros.add_subparsers(metavar="ACTION")
     ls = isub.add_parser("list", help="list intros of an account")
-    ls.add_argument("--account", help="account email (default: the only account)")
+    ls.add_argument("--account", help="account id, address, or PROVIDER:ADDRESS (default: the only account)")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=_intros_list)
     show = isub.add_parser("show", help="one intro with its timeline")
     show.add_argument("id", type=int)
-    show.add_argument("--account", help="account email (default: the only account)")
+    show.add_argument("--account", help="account id, address, or PROVIDER:ADDRESS (default: the only account)")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=_intros_show)
 
@@ -143,15 +143,15 @@ def _db_upgrade(args) -> int:
 def _open_account(args):
     from .bootstrap import build
 
+    from .cli_accounts import AccountChoiceError, pick_account
+
     container = build(Settings(), migrate=False)
     with container.uow() as uow:
-        accounts = uow.accounts.list_active()
-        if args.account:
-            accounts = [a for a in accounts if a.email.lower() == args.account.lower()]
-        if len(accounts) != 1:
-            names = ", ".join(a.email for a in uow.accounts.list_active()) or "none"
-            raise SystemExit(f"choose an account with --account (accounts: {names})")
-        return container, accounts[0].id
+        try:
+            return container, pick_account(uow, args.account).id
+        except AccountChoiceError as exc:
+            container.close()
+            raise SystemExit(f"error: {exc}") from None
 
 
 def _intros_list(args) -> int:

@@ -222,3 +222,18 @@ def test_the_open_message_is_read_with_both_addon_tokens_and_only_its_headers():
     assert args["format"] == ["metadata"] and "From" in args["metadataHeaders"]
     assert (opened.sender.email, opened.thread_id, [p.email for p in opened.to]) == (
         ANN, "t-9", [DANA, BOB])
+
+
+def test_digits_that_are_not_ascii_in_a_button_or_a_setting_are_answered_with_a_notice(live):
+    live.connect()
+    for parameters in ({"action": "show", "intro_id": "²"}, {"action": "cancel", "intro_id": "٣"}):
+        answer = live.post("/addon/gmail/action", live.event(parameters=parameters))
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["renderActions"]["action"]["notification"]["text"] == "Pick an intro first."
+    refused = live.post("/addon/gmail/action", live.event(parameters={"action": "save_settings"},
+                                                          inputs=form(consent_nudge_after_days="²")))
+    assert refused.status_code == 200, refused.text
+    assert "consent_nudge_after_days" in refused.json()["renderActions"]["action"]["notification"]["text"]
+    assert live.account().policy.get("consent_nudge_after_days") in (None, 3)
+    composed = live.post("/addon/gmail/compose", live.event(parameters={"intro_id": "²"}))
+    assert composed.status_code == 200 and "not waiting" in composed.text

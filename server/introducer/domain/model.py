@@ -154,6 +154,8 @@ class Policy:
                 if value is None and key == "close_loop_after_days":
                     out[key] = None
                     continue
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)  # JSON's 3.0 is the whole number 3 (as JSON Schema's "integer" says)
                 if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 60:
                     raise ValueError(f"{key} must be a whole number of business days from 1 to 60")
                 out[key] = value

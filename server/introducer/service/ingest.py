@@ -19,6 +19,7 @@ from ..domain.states import IntroState
 from ..mail.port import (ChangeFeedUnavailable, MailboxError, ReconnectNeeded, ThreadMessage,
                          TransientMailboxError)
 from .deps import Deps, log
+from ..domain.numbers import whole_number
 from .outbound import After, run_after
 from .progress import mark_reconnect, message_sent
 from .workflow import (Ctx, consent_given, consent_refused, needs_review, post_handoff,
@@ -123,9 +124,10 @@ def _sync_again(deps: Deps, account_id: int) -> None:
 
 def newer_cursor(stored: str | None, seen: str, reset: bool) -> str:
     """Cursors only move forward (a late, reordered read must not move them back)."""
-    if reset or stored is None or not (stored.isdigit() and seen.isdigit()):
+    old, new = whole_number(stored, max_digits=20), whole_number(seen, max_digits=20)
+    if reset or old is None or new is None:
         return seen
-    return seen if int(seen) > int(stored) else stored
+    return seen if new > old else stored
 
 
 def process_thread(deps: Deps, account_id: int, thread_id: str, mailbox=None) -> bool:

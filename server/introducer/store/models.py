@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
-    JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint, event,
+    JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint, event, text,
 )
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
@@ -71,8 +71,12 @@ class Account(Base):
 
     __tablename__ = "accounts"
     __table_args__ = (
-        UniqueConstraint("provider", "email"),
-        Index("ix_accounts_provider_external_id", "provider", "external_id"),
+        # The provider's identity is the key (Google `sub`, Microsoft `oid.tid`); sandbox accounts have none.
+        Index("uq_accounts_provider_external_id", "provider", "external_id", unique=True),
+        # One account per address only where the provider verifies addresses: Microsoft's address claims are
+        # not verified across tenants, so two Outlook identities may claim one address (migration 0003).
+        Index("uq_accounts_provider_email_verified", "provider", "email", unique=True,
+              sqlite_where=text("provider != 'outlook'"), postgresql_where=text("provider != 'outlook'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,7 +1,8 @@
 """The JSON API the panel (Outlook task pane, sandbox) talks to. Every request needs a bearer token.
 
     GET    /api/v1/me                        the signed-in account, its settings and the server's features
-    PATCH  /api/v1/me                        {"timezone": IANA name} → the account (nudges keep its business hours)
+    PATCH  /api/v1/me                        {"name"?, "timezone"?} → the account: the name intros are signed
+                                             with, the IANA zone whose business hours nudges keep
     GET    /api/v1/intros[?state=a,b&limit=&offset=]   intros, newest first, with their next step
     POST   /api/v1/intros                    start an intro; body = the spec without "introducer" → 201 + intro
     POST   /api/v1/intros/check              etiquette findings and the intro as it would be written; creates nothing
@@ -22,8 +23,9 @@ from flask import Blueprint, Flask, current_app, request, url_for
 
 from ..domain import compose
 from ..domain.model import Policy, Role
+from ..domain.numbers import whole_number
 from ..domain.states import IntroState
-from ..service import intros, views
+from ..service import connections, intros, views
 from ..service.errors import NotFoundError
 from ..spec import parse_spec
 from .auth import current_account_id, require_account
@@ -87,9 +89,10 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = whole_number(raw)
+    if value is None or not low <= value <= high:
         raise bad_request(f"{name}: must be a whole number from {low} to {high}.")
-    return int(raw)
+    return value
 
 
 @bp.get("/me")
@@ -104,10 +107,13 @@ def me():
 @bp.patch("/me")
 def update_me():
     data = json_object()
-    check_shape(data, {"timezone": str})
-    if "timezone" not in data:
-        raise bad_request("timezone: is required (an IANA name such as 'Europe/Paris').")
-    intros.set_timezone(_container().deps, current_account_id(), data["timezone"])
+    check_shape(data, {"timezone": str, "name": str})
+    if not data:
+        raise bad_request("name or timezone: give at least one (timezone: an IANA name such as 'Europe/Paris').")
+    if "name" in data:
+        connections.rename_account(_container().deps, current_account_id(), data["name"])
+    if "timezone" in data:
+        intros.set_timezone(_container().deps, current_account_id(), data["timezone"])
     return me()
 
 

@@ -117,7 +117,7 @@ def callback():
     except requests.RequestException:
         return _page("error", "Microsoft's sign-in service cannot be reached right now. Try again soon.", 503)
     try:
-        account_id = find_or_create_account(container, grant.home_account_id, grant.username, None)
+        account_id = find_or_create_account(container, grant.home_account_id, grant.username, grant.name)
     except AccountConflict as exc:
         return _page("error", str(exc), 409)
     connect_account(container, account_id, grant)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from email.utils import formataddr, parseaddr
 
 from ..domain.address import same_address
+from ..domain.numbers import whole_number
 from ..domain.model import HandoffMode, HandoffTrigger, Person, SendMode
 from ..mail.gmail.open_message import OpenMessage
 from .gmail_event import AddonEvent
@@ -91,7 +92,8 @@ def settings_changes(event: AddonEvent) -> dict:
 
 
 def _whole(text: str):
-    return int(text) if text.isdigit() else text  # not a number: Policy names the setting in its error
+    number = whole_number(text)
+    return text if number is None else number  # not a number: Policy names the setting in its error
 
 
 STEP_CHOICES = [("Draft for me to send", SendMode.DRAFT.value), ("Send automatically", SendMode.SEND.value)]

@@ -27,6 +27,7 @@ from .gmail_cards import intros as intro_cards
 from .gmail_cards.introduce import introduce
 from .gmail_cards.widgets import (notify, open_created_draft, push_card, push_card_action, update_card,
                                   update_draft)
+from ..domain.numbers import whole_number
 from .gmail_event import AddonEvent
 from .gmail_identity import AddonCaller
 from .public_urls import external_url
@@ -146,9 +147,10 @@ def start(event: AddonEvent, caller: AddonCaller) -> dict:
 # --- buttons on an intro ------------------------------------------------------------------------------
 def intro_id_of(event: AddonEvent) -> int:
     raw = event.param("intro_id") or event.value("intro_id")
-    if not raw.isdigit():
+    intro_id = whole_number(raw)
+    if intro_id is None:
         raise ServiceError("Pick an intro first.")
-    return int(raw)
+    return intro_id
 
 
 def act_on_intro(event: AddonEvent, caller: AddonCaller, what: str) -> dict:
@@ -199,7 +201,8 @@ def compose_answer(event: AddonEvent, caller: AddonCaller, *, trigger: bool) -> 
 def _insert_intro(caller: AddonCaller, intro_id: str) -> dict:
     deps = _container().deps
     with deps.uow() as uow:
-        intro = uow.intros.get(int(intro_id), caller.account_id) if intro_id.isdigit() else None
+        number = whole_number(intro_id)
+        intro = uow.intros.get(number, caller.account_id) if number is not None else None
         if intro is None or intro.state != IntroState.CONSENTED.value:
             return notify("That intro is not waiting to be written (everyone must have said yes).")
         policy = Policy.from_dict(uow.accounts.get(caller.account_id).policy)

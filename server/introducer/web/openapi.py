@@ -1,7 +1,11 @@
 """`GET /api/v1/openapi.json`: the OpenAPI 3.1 description of the JSON API the panel and task pane use.
 
 Written here by hand, route by route; enumerations come from the domain, so they cannot drift. A test
-checks that every /api/v1 route Flask serves is described here and every path described is served.
+checks that every /api/v1 route Flask serves is described here and every path described is served, and a
+fuzzing test (tests/web/test_api_fuzz.py) that every request valid by this description is accepted (no
+400) and none is a server error: the description is as strict as the server's checks of shape and range.
+What values *mean* (an address that does not parse, an unknown time zone, the etiquette lint) stays a 422.
+Text may not contain NUL characters (no database column stores them); see web/body.py.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ TEXT = {"type": ["string", "null"]}
 PERSON = {"type": "object", "required": ["name", "email"],
           "properties": {"name": {"type": "string"}, "email": {"type": "string", "format": "email"}}}
 STATE = {"type": "string", "enum": [s.value for s in IntroState]}
+_STATES = "|".join(s.value for s in IntroState)
+DAYS = {"type": "integer", "minimum": 1, "maximum": 60}  # Policy.from_dict's range
 
 
 def _enum(kind) -> dict:
@@ -44,9 +50,10 @@ SCHEMAS = {
         **{k: _enum(SendMode) for k in ("permission_request", "intro", "decline_note", "expiry_note", "handoff",
                                         "nudges")},
         "handoff_mode": _enum(HandoffMode), "handoff_trigger": _enum(HandoffTrigger),
-        "subject_style": _enum(SubjectStyle), "consent_nudge_after_days": {"type": "integer"},
-        "expire_after_bump_days": {"type": "integer"}, "requester_reminder_after_days": {"type": "integer"},
-        "close_loop_after_days": {"type": ["integer", "null"]}, "consent_links": {"type": "boolean"}}},
+        "subject_style": _enum(SubjectStyle), "consent_nudge_after_days": DAYS,
+        "expire_after_bump_days": DAYS, "requester_reminder_after_days": DAYS,
+        "close_loop_after_days": {**DAYS, "type": ["integer", "null"]}, "consent_links": {"type": "boolean"}},
+        "additionalProperties": False},
     "Account": {"type": "object", "properties": {
         "id": {"type": "integer"}, "provider": {"type": "string", "enum": ["sandbox", "gmail", "outlook"]},
         "email": {"type": "string"}, "name": {"type": "string"}, "timezone": {"type": "string"},
@@ -92,19 +99,23 @@ def _op(summary: str, ok: dict | None, status: str = "200", body: dict | None = 
     return op
 
 
-INTRO_ID = {"name": "intro_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-QUERY = ({"name": "state", "in": "query", "schema": {"type": "string"}, "description": "comma-separated states"},
+INTRO_ID = {"name": "intro_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+QUERY = ({"name": "state", "in": "query", "description": "comma-separated states",
+          "schema": {"type": "string", "pattern": f"^({_STATES})(,({_STATES}))*$"}},
          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
-         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}})
-CONSENT = {"type": "object", "required": ["role", "answer"], "properties": {
+         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000}})
+CONSENT = {"type": "object", "required": ["role", "answer"], "additionalProperties": False, "properties": {
     "role": {"type": "string", "enum": ["target", "requester"]}, "answer": {"type": "string", "enum": ["yes", "no"]}}}
 
 PATHS = {
     "/me": {"get": _op("The signed-in account, its settings, its connection status and the server's features",
                        ref("Account")),
-            "patch": _op("Set the account's time zone (IANA name); nudges keep business hours in it", ref("Account"),
-                         body={"type": "object", "required": ["timezone"], "additionalProperties": False,
-                               "properties": {"timezone": {"type": "string", "example": "Europe/Paris"}}},
+            "patch": _op("Set the name intros are signed with and/or the time zone (IANA name) whose business "
+                         "hours nudges keep", ref("Account"),
+                         body={"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
+                             "name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S",
+                                      "example": "Dana Park"},
+                             "timezone": {"type": "string", "example": "Europe/Paris"}}},
                          errors=("400", "401", "422"))},
     "/intros": {
         "get": _op("Intros, newest first, with their next step", {"type": "object", "properties": {

@@ -36,7 +36,8 @@ export async function mountPanel(root, host, {apiBase = "/api/v1", pollMs = 4000
 
   const list = createIntroList({onOpen: openIntro});
   const detail = createIntroDetail({api, onBack: () => show("intros"), onChanged: changed});
-  const settings = createSettings({api, onSaved: (policy) => form.setSettings(policy)});
+  const settings = createSettings({api, me, onSaved: (policy) => form.setSettings(policy),
+                                   onNameSaved: (account) => { me = {...me, name: account.name}; who.textContent = account.name; }});
   const form = createIntroduceForm({
     api, host, me,
     onStarted: (intro) => {
@@ -57,10 +58,9 @@ export async function mountPanel(root, host, {apiBase = "/api/v1", pollMs = 4000
     tablist.append(tabs[key]);
   }
 
+  const who = h("p", {class: "account", title: me.email}, me.name || me.email);
   replace(root,
-    h("header", {class: "panel-header"},
-      h("h1", {}, "Introducer"),
-      h("p", {class: "account", title: me.email}, me.name || me.email)),
+    h("header", {class: "panel-header"}, h("h1", {}, "Introducer"), who),
     tablist, notice, Object.values(views));
 
   function show(key) {
