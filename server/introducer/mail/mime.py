@@ -116,3 +116,11 @@ def text_of(em: EmailMessage) -> str:
 
 def headers_of(em: EmailMessage) -> dict[str, str]:
     return {k.lower(): str(v) for k, v in em.items()}
+
+
+AUTH_RESULTS = "Authentication-Results"
+
+
+def authentication_results(em: EmailMessage) -> tuple[str, ...]:
+    """Every Authentication-Results header, in the message's order (topmost first)."""
+    return tuple(str(v) for v in em.get_all(AUTH_RESULTS, []))

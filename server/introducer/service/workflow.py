@@ -81,7 +81,7 @@ def ask(ctx: Ctx, role: Role) -> None:
     if ctx.policy.consent_links and ctx.deps.consent_links:
         links = ctx.deps.consent_links(ctx.intro.id, role, account_id=ctx.account.id)
     composed = compose.permission_request(ctx.spec, role, ctx.deps.renderer, ctx.policy, consent_links=links)
-    record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(Step.PERMISSION_REQUEST), ctx.after)
+    record(ctx, composed, ctx.policy.mode_for(Step.PERMISSION_REQUEST))
     verb = "drafted" if ctx.policy.permission_request.value == "draft" else "sending"
     ctx.event("permission_request_recorded", f"Permission request to {ctx.party_name(role)} {verb}.", role=role.value)
 
@@ -116,7 +116,7 @@ def consent_refused(ctx: Ctx, role: Role, why: str) -> None:
     set_state(ctx, IntroState.DECLINED, f"{ctx.party_name(role)} declined the introduction.")
     # the other party hears back tactfully (drafted by default): nobody is left waiting
     composed = compose.decline_note(ctx.spec, ctx.deps.renderer, ctx.policy, declined_by=role)
-    record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(Step.DECLINE_NOTE), ctx.after)
+    record(ctx, composed, ctx.policy.mode_for(Step.DECLINE_NOTE))
 
 
 def needs_review(ctx: Ctx, role: Role, why: str, excerpt: str = "") -> None:
@@ -139,7 +139,7 @@ def _refresh_review_flag(ctx: Ctx, consents: dict) -> None:
 
 def write_intro(ctx: Ctx) -> None:
     composed = compose.intro(ctx.spec, ctx.deps.renderer, ctx.policy)
-    record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(Step.INTRO), ctx.after)
+    record(ctx, composed, ctx.policy.mode_for(Step.INTRO))
     how = "drafted for you to review and send" if ctx.policy.intro.value == "draft" else "being sent"
     ctx.event("intro_recorded", f"The intro is {how}.")
 
@@ -150,13 +150,13 @@ def reply_subject(subject: str) -> str:
 
 def record_reply(ctx: Ctx, composed, to_message: ThreadMessage) -> None:
     """Record a message that answers `to_message` in its thread, under the thread's subject."""
-    record(ctx.uow, ctx.intro, replace(composed, subject=reply_subject(to_message.subject)),
-           ctx.policy.mode_for(composed.step), ctx.after,
+    record(ctx, replace(composed, subject=reply_subject(to_message.subject)),
+           ctx.policy.mode_for(composed.step),
            thread_id=to_message.thread_id, reply_to=to_message.as_reply_target())
 
 
 def post_handoff(ctx: Ctx, to_message: ThreadMessage, next_actor: Role) -> None:
-    if ctx.uow.outbound.by_key(outbound_key(ctx.intro.id, Step.HANDOFF, None)) is not None:
+    if ctx.uow.outbound.by_key(outbound_key(ctx.deps.message_keys, ctx.intro.id, Step.HANDOFF, None)) is not None:
         return  # one handoff per intro, however many replies arrive before it goes out
     composed = compose.handoff(ctx.spec, ctx.deps.renderer, ctx.policy, next_actor=next_actor)
     record_reply(ctx, composed, to_message)
@@ -168,7 +168,7 @@ def expire(ctx: Ctx, role: Role) -> None:
     set_state(ctx, IntroState.EXPIRED, f"{ctx.party_name(role)} did not answer, even after a reminder.")
     if role is Role.TARGET:  # the requester is waiting on the target; a silent requester needs no note
         composed = compose.expiry_note(ctx.spec, ctx.deps.renderer, ctx.policy)
-        record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(Step.EXPIRY_NOTE), ctx.after)
+        record(ctx, composed, ctx.policy.mode_for(Step.EXPIRY_NOTE))
 
 
 def snooze_for_auto_reply(ctx: Ctx, role: Role, return_date, why: str) -> None:
