@@ -111,3 +111,22 @@ def test_policy_defaults_draft_the_permission_request(demo):
     intros.start_intro(demo.deps, demo.account_id, demo.spec())
     assert [r.status for r in _rows(demo)] == ["drafted"]
     assert _permission_copies(demo) == 0
+
+
+def test_a_message_recorded_under_a_readable_key_before_keys_became_macs_is_not_recorded_again(demo):
+    from introducer.service import workflow
+    from introducer.service.outbound import After
+
+    demo.world.faults.arm("create_draft", Crash())  # recorded, never reached the provider
+    with pytest.raises(Crash):
+        intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    [row] = _rows(demo)
+    with demo.container.uow() as uow:  # as an older version stored it
+        uow.session.get(Outbound, row.id).key = f"intro-{row.intro_id}:permission_request:target"
+        uow.commit()
+    with demo.container.uow() as uow:
+        intro = uow.intros.get(row.intro_id, demo.account_id)
+        ctx = workflow.Ctx(demo.deps, uow, uow.accounts.get(demo.account_id), intro, After())
+        workflow.ask(ctx, workflow.Role.TARGET)
+        uow.commit()
+    assert len(_rows(demo)) == 1

@@ -56,11 +56,16 @@ def still_wanted(state: str, step: str) -> bool:
     return IntroState(state) in WRITTEN_FOR[Step(step)]
 
 
-def outbound_key(keys: MessageKeys, intro_id: int, step: Step, role: Role | None, generation: int = 0) -> str:
-    """The message's exactly-once key: a MAC of `intro-<id>:<step>:<role>` (see domain/message_keys.py), so
-    neither it nor the Message-ID derived from it can be guessed from the intro id."""
+def message_name(intro_id: int, step: Step, role: Role | None, generation: int = 0) -> str:
+    """What the message is, readably: `intro-<id>:<step>:<role>` (the key before keys became MACs)."""
     base = f"intro-{intro_id}:{step.value}:{role.value if role else 'all'}"
-    return keys.key(base if generation == 0 else f"{base}:{generation}")
+    return base if generation == 0 else f"{base}:{generation}"
+
+
+def outbound_key(keys: MessageKeys, intro_id: int, step: Step, role: Role | None, generation: int = 0) -> str:
+    """The message's exactly-once key: a MAC of its name (see domain/message_keys.py), so neither it nor the
+    Message-ID derived from it can be guessed from the intro id."""
+    return keys.key(message_name(intro_id, step, role, generation))
 
 
 @dataclass
@@ -85,8 +90,10 @@ def record(ctx, composed: Composed, mode: SendMode, *,
 
     `ctx` is the workflow's Ctx (its unit of work, intro, After and Deps)."""
     uow, intro, after = ctx.uow, ctx.intro, ctx.after
-    key = outbound_key(ctx.deps.message_keys, intro.id, composed.step, composed.role, generation)
-    existing = uow.outbound.by_key(key)
+    name = message_name(intro.id, composed.step, composed.role, generation)
+    key = ctx.deps.message_keys.key(name)
+    # a message recorded before keys became MACs keeps its readable key: never record it twice
+    existing = uow.outbound.by_key(key) or uow.outbound.by_key(name)
     if existing is not None:
         return existing
     row = Outbound(

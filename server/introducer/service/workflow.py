@@ -15,7 +15,7 @@ from ..domain.states import IntroState, transition
 from ..mail.port import ThreadMessage
 from ..spec import spec_from_stored
 from .deps import Deps
-from .outbound import After, outbound_key, record
+from .outbound import After, record
 
 
 @dataclass
@@ -156,7 +156,7 @@ def record_reply(ctx: Ctx, composed, to_message: ThreadMessage) -> None:
 
 
 def post_handoff(ctx: Ctx, to_message: ThreadMessage, next_actor: Role) -> None:
-    if ctx.uow.outbound.by_key(outbound_key(ctx.deps.message_keys, ctx.intro.id, Step.HANDOFF, None)) is not None:
+    if any(row.step == Step.HANDOFF.value for row in ctx.uow.outbound.for_intro(ctx.intro.id)):
         return  # one handoff per intro, however many replies arrive before it goes out
     composed = compose.handoff(ctx.spec, ctx.deps.renderer, ctx.policy, next_actor=next_actor)
     record_reply(ctx, composed, to_message)
