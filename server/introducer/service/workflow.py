@@ -86,8 +86,11 @@ def ask(ctx: Ctx, role: Role) -> None:
     ctx.event("permission_request_recorded", f"Permission request to {ctx.party_name(role)} {verb}.", role=role.value)
 
 
-def _record_answer(ctx: Ctx, role: Role, status: ConsentStatus, why: str) -> dict:
-    """Store a party's answer (bumping the intro's version, so concurrent answers re-read) and log it."""
+def _record_answer(ctx: Ctx, role: Role, status: ConsentStatus, why: str, by_user: bool = False) -> dict:
+    """Store a party's answer (bumping the intro's version, so concurrent answers re-read) and log it.
+
+    `by_user`: the introducer recorded it (a phone call, an answer read by hand); the timeline says it
+    is their statement, not the party's own answer."""
     ctx.touch()
     consents = ctx.consents()
     consent = consents[role]
@@ -95,14 +98,19 @@ def _record_answer(ctx: Ctx, role: Role, status: ConsentStatus, why: str) -> dic
     consent.answered_at = ctx.now
     consent.reason = why
     said = "yes" if status is ConsentStatus.YES else "no"
-    ctx.event(f"consent_{said}", f"{ctx.party_name(role)} said {said}. {why}", role=role.value)
+    name = ctx.party_name(role)
+    if by_user:
+        ctx.event(f"consent_{said}", f"You recorded that {name} said {said}: your statement, not a reply from "
+                                     f"{name}. {why}", role=role.value, source="user")
+    else:
+        ctx.event(f"consent_{said}", f"{name} said {said}. {why}", role=role.value, source="party")
     _refresh_review_flag(ctx, consents)
     return consents
 
 
-def consent_given(ctx: Ctx, role: Role, why: str) -> None:
+def consent_given(ctx: Ctx, role: Role, why: str, by_user: bool = False) -> None:
     ctx.uow.due.cancel(ctx.intro.id, None, role.value)
-    consents = _record_answer(ctx, role, ConsentStatus.YES, why)
+    consents = _record_answer(ctx, role, ConsentStatus.YES, why, by_user)
     required = [c for c in consents.values() if c.status != ConsentStatus.NOT_REQUIRED.value]
     if all(c.status == ConsentStatus.YES.value for c in required) and IntroState(ctx.intro.state) in (
             IntroState.NEW, IntroState.AWAITING_CONSENT):
@@ -110,9 +118,9 @@ def consent_given(ctx: Ctx, role: Role, why: str) -> None:
         write_intro(ctx)
 
 
-def consent_refused(ctx: Ctx, role: Role, why: str) -> None:
+def consent_refused(ctx: Ctx, role: Role, why: str, by_user: bool = False) -> None:
     ctx.uow.due.cancel(ctx.intro.id)
-    _record_answer(ctx, role, ConsentStatus.NO, why)
+    _record_answer(ctx, role, ConsentStatus.NO, why, by_user)
     set_state(ctx, IntroState.DECLINED, f"{ctx.party_name(role)} declined the introduction.")
     # the other party hears back tactfully (drafted by default): nobody is left waiting
     composed = compose.decline_note(ctx.spec, ctx.deps.renderer, ctx.policy, declined_by=role)
