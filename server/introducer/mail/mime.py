@@ -60,8 +60,23 @@ def build_message(msg: OutgoingMessage, sender: Person, *, date: datetime | None
     return BytesParser(policy=policy.SMTP).parsebytes("".join(head).encode("ascii") + body.as_bytes())
 
 
+class _Tolerant(policy.EmailPolicy):
+    """policy.default, except that a header the registry cannot parse is handed back as its raw text
+    instead of raising: a stranger's From whose encoded display name hides a line break must not stop
+    a mailbox from being read (names are decoded and cleaned by `people`)."""
+
+    def header_fetch_parse(self, name, value):
+        try:
+            return super().header_fetch_parse(name, value)
+        except ValueError:
+            return " ".join(str(value).split())
+
+
+TOLERANT = _Tolerant()
+
+
 def parse(raw: bytes) -> EmailMessage:
-    return BytesParser(policy=policy.default).parsebytes(raw)
+    return BytesParser(policy=TOLERANT).parsebytes(raw)
 
 
 def people(value: str | None) -> tuple[Person, ...]:

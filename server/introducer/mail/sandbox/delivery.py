@@ -95,7 +95,9 @@ def addresses(em: Message, *names: str) -> list[str]:
     """Lower-cased unique addresses from the named headers, in order."""
     out: list[str] = []
     for name in names:
-        for _, addr in getaddresses([str(v) for v in em.get_all(name, [])]):
+        # raw values: the header registry raises on a display name whose encoded word hides a line break
+        raw = [str(v) for k, v in em.raw_items() if k.lower() == name.lower()]
+        for _, addr in getaddresses(raw):
             addr = addr.strip().lower()
             if addr and "@" in addr and addr not in out:
                 out.append(addr)
