@@ -83,3 +83,18 @@ def test_a_simulated_persons_own_reply_carries_a_passing_stamp(flow):
     stamp = str(bobs.parsed()["Authentication-Results"])
     assert stamp.startswith("mx.sandbox.example;") and "dmarc=pass" in stamp
     assert flow.intro(intro_id)["consents"]["target"] == "yes"
+
+
+def test_a_forged_no_after_a_real_yes_does_not_withdraw_it(flow):
+    intro_id, request = _asked_and_silent(flow)
+    _forge(flow, request["message_id"], spoofed=False)  # Bob's real yes: the intro is drafted
+    assert flow.state(intro_id) == "consented"
+    flow.call("POST", f"/sandbox/api/mailboxes/{DANA}/receive", json={
+        "from": {"name": "Bob Stone", "email": BOB}, "subject": SUBJECT, "in_reply_to": request["message_id"],
+        "text": "Actually no, please do not introduce us.", "spoofed": True})
+    view = flow.intro(intro_id)
+    assert view["state"] == "consented" and view["consents"]["target"] == "yes"
+    assert view["needs_review"] is True
+    [unverified] = [e for e in view["timeline"] if e["kind"] == "unverified_reply"]
+    assert "did not pass the sender checks" in unverified["message"]
+    assert len(flow.drafts()) == 1  # the intro draft is still there
