@@ -22,7 +22,8 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL (DATABASE_URL). Default: SQLite file in the data folder. "
                     "PostgreSQL: postgresql+psycopg://user@host/db")
     secret_key: SecretStr | None = Field(
-        None, description="Signs sessions and consent links. Default: generated once into the data folder.")
+        None, description="Signs sessions and consent links and keys outbound message ids. "
+                          "Default: generated once into the data folder.")
     token_keys: SecretStr | None = Field(
         None, description="Comma-separated Fernet keys encrypting stored OAuth tokens; the first encrypts, all decrypt "
                           "(rotate by prepending a new key, then `introducer rotate-keys`). Default: generated.")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .domain.address import InvalidAddress, check_email, check_name, person, same_address
+from .domain.address import InvalidAddress, check_email, check_name, check_text, person, same_address
 from .domain.model import IntroSpec, Party, Person, Policy
 
 MAX_CONTEXT = 200  # it goes into the subject line
@@ -80,7 +80,10 @@ def _text(data: dict, key: str, where: str, limit: int = MAX_TEXT) -> str:
         raise SpecError(f"{where}: must be text")
     if _CONTROL.search(value):
         raise SpecError(f"{where}: must be a single line (it contains a line break or control character)")
-    value = " ".join(value.split())
+    try:
+        value = check_text(value, f"{where}:")  # encoded words decoded, and what they hide checked
+    except InvalidAddress as exc:
+        raise SpecError(str(exc)) from None
     if len(value) > limit:
         raise SpecError(f"{where}: is {len(value)} characters; at most {limit} are allowed")
     return value

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from gmail_addon_fixtures import (ANN, BOB, DANA, FILLED, card_of, clock, find_button, form, inputs_of,  # noqa: F401
                                   live, plain_http_to_loopback, texts)
 from introducer.mail.gmail.open_message import read_open_message
+from workflow_fixtures import outbound_keys
 
 
 def opened_form(live):
@@ -33,7 +34,7 @@ def addresses(value) -> set[str]:
 
 def sent_with_key(live, fragment: str):
     found = [m for s in live.world.mailbox_threads(DANA) for m in live.world.thread(DANA, s.thread_id)
-             if "SENT" in m.labels and fragment in str(m.parsed().get("X-Introducer-Key", ""))]
+             if "SENT" in m.labels and str(m.parsed().get("X-Introducer-Key", "")) in outbound_keys(live.container.uow, fragment)]
     assert len(found) == 1, f"{len(found)} sent messages with key {fragment}"
     return found[0]
 
@@ -98,7 +99,7 @@ def test_a_whole_intro_from_the_sidebar_to_the_handoff_through_the_gmail_api(liv
     ask = draft.parsed()
     assert addresses(ask["To"]) == {BOB}
     assert str(ask["Subject"]) == "Open to meeting Ann Lee? (healthcare go-to-market)"
-    assert str(ask["X-Introducer-Key"]) == "intro-1:permission_request:target"
+    assert str(ask["X-Introducer-Key"]) == live.container.deps.message_keys.key("intro-1:permission_request:target")
     assert "Permission request drafted" in answer["renderActions"]["action"]["notification"]["text"]
 
     # Dana sends it from Gmail; the push reaches the webhook, the worker reads the history.
@@ -114,7 +115,7 @@ def test_a_whole_intro_from_the_sidebar_to_the_handoff_through_the_gmail_api(liv
     intro = intro_draft.parsed()
     assert addresses(intro["To"]) == {ANN, BOB}
     assert str(intro["Subject"]) == "Intro: Ann Lee meets Bob Stone – healthcare go-to-market"
-    assert str(intro["X-Introducer-Key"]) == "intro-1:intro:all"
+    assert str(intro["X-Introducer-Key"]) == live.container.deps.message_keys.key("intro-1:intro:all")
 
     # Dana sends the intro; Ann replies an hour later and Introducer steps out by itself.
     live.world.send_draft(DANA, intro_draft.draft_id)
@@ -131,7 +132,7 @@ def test_a_whole_intro_from_the_sidebar_to_the_handoff_through_the_gmail_api(liv
     assert addresses(mime["To"]) == {ANN, BOB}
     assert addresses(mime["Bcc"]) == {DANA}
     assert addresses(mime["Reply-To"]) == {ANN, BOB}
-    assert str(mime["X-Introducer-Key"]) == "intro-1:handoff:all"
+    assert str(mime["X-Introducer-Key"]) == live.container.deps.message_keys.key("intro-1:handoff:all")
     bob_copy = [m for s in live.world.mailbox_threads(BOB) for m in live.world.thread(BOB, s.thread_id)
                 if m.internet_message_id == handoff.internet_message_id]
     assert bob_copy and bob_copy[0].parsed()["Bcc"] is None  # Bcc stays with the sender's copy

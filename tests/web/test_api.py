@@ -236,3 +236,28 @@ def test_a_whole_number_written_with_a_decimal_point_is_a_whole_number_of_days(c
     assert saved.status_code == 200 and saved.get_json()["consent_nudge_after_days"] == 5
     half = client.patch("/api/v1/settings", json={"consent_nudge_after_days": 5.5}, headers=dana)
     assert half.status_code == 422
+
+
+def test_consent_on_the_users_word_is_linted_and_recorded_as_the_users_statement(client, dana):
+    body = spec()
+    body["target"]["consent_given"] = True
+    body["requester"]["asked"] = True
+    findings = client.post("/api/v1/intros/check", json=body, headers=dana).get_json()
+    mine = [f for f in findings["findings"] if f["code"] == "consent_on_your_word"]
+    assert [f["severity"] for f in mine] == ["warning", "warning"]
+    intro = client.post("/api/v1/intros", json=body, headers=dana).get_json()
+    view = client.get(f"/api/v1/intros/{intro['id']}", headers=dana).get_json()
+    said = [e for e in view["timeline"] if e["kind"] == "consent_on_your_word"]
+    assert [e["detail"]["role"] for e in said] == ["requester", "target"]
+    assert all(e["detail"]["source"] == "user" and "your statement, not" in e["message"] for e in said)
+    assert "Bob Stone had already agreed" in said[1]["message"]
+    assert not [e for e in view["timeline"] if e["kind"] == "consent_yes"]  # nobody *said* yes
+
+
+def test_consent_marked_by_the_user_is_their_statement_not_the_partys(client, dana):
+    intro = client.post("/api/v1/intros", json=spec(), headers=dana).get_json()
+    view = client.post(f"/api/v1/intros/{intro['id']}/consent", json={"role": "target", "answer": "yes"},
+                       headers=dana).get_json()
+    [said] = [e for e in view["timeline"] if e["kind"] == "consent_yes"]
+    assert said["detail"]["source"] == "user"
+    assert said["message"].startswith("You recorded that Bob Stone said yes: your statement, not a reply from Bob")

@@ -22,6 +22,7 @@ from .deps import Deps, log
 from ..domain.numbers import whole_number
 from .outbound import After, run_after
 from .progress import mark_reconnect, message_sent
+from .reply_sender import sender_problem
 from .workflow import (Ctx, consent_given, consent_refused, needs_review, post_handoff,
                        snooze_for_auto_reply)
 
@@ -223,7 +224,14 @@ def _permission_reply(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
     state = IntroState(ctx.intro.state)
     if state is IntroState.CONSENTED and consent.status == ConsentStatus.YES.value and same_address(
             message.sender.email, party.email):
-        _second_thoughts(ctx, role, message)
+        problem = sender_problem(message, party)
+        if problem is None:
+            _second_thoughts(ctx, role, message)
+        else:  # a forged "no" must not withdraw a real yes; the introducer looks at it
+            ctx.intro.needs_review = True
+            ctx.after.relabel.add(ctx.intro.id)
+            ctx.event("unverified_reply", f"A reply in {ctx.party_name(role)}'s permission thread needs you: "
+                                          f"{problem}.", role=role.value, excerpt=message.text[:400])
         return
     if state not in (IntroState.NEW, IntroState.AWAITING_CONSENT) or consent.status in (
             ConsentStatus.YES.value, ConsentStatus.NO.value):
@@ -237,8 +245,9 @@ def _permission_reply(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
         else:
             snooze_for_auto_reply(ctx, role, result.return_date, result.reason)
         return
-    if not same_address(message.sender.email, party.email):
-        needs_review(ctx, role, f"the answer came from {message.sender.email}, not {party.email}", excerpt)
+    problem = sender_problem(message, party)
+    if problem is not None:
+        needs_review(ctx, role, problem, excerpt)
         return
     if result.verdict is Verdict.YES:
         consent_given(ctx, role, f"Reply classified yes ({result.reason}).")

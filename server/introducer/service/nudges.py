@@ -107,7 +107,7 @@ def _act(ctx: Ctx, work: DueWork, thread: list[ThreadMessage]) -> None:
         if state is IntroState.HANDED_OFF:
             # a private check-in with its own subject (a new thread), not a reply in the intro thread
             composed = compose.close_loop(ctx.spec, ctx.deps.renderer, ctx.policy)
-            record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(composed.step), ctx.after)
+            record(ctx, composed, ctx.policy.mode_for(composed.step))
             ctx.event("nudge_recorded", "Close-the-loop check-in is going out.", role=Role.REQUESTER.value)
     else:
         log.warning("unknown due work kind %s", work.kind)

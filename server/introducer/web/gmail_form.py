@@ -5,7 +5,8 @@ Google sends them back under commonEventObject.formInputs.
 """
 from __future__ import annotations
 
-from email.utils import formataddr, parseaddr
+import re
+from email.utils import parseaddr, quote
 
 from ..domain.address import same_address
 from ..domain.numbers import whole_number
@@ -23,7 +24,14 @@ CLOSE_LOOP_OFF = "off"
 
 
 def address(p: Person) -> str:
-    return formataddr((p.name, p.email)) if p.name else p.email
+    """`Name <addr>` as the user reads it (formataddr would show a non-ASCII name as an encoded word);
+    parseaddr reads it back, and the name is checked again when the form is submitted."""
+    if not p.name:
+        return p.email
+    if re.fullmatch(r"[\w .'-]+", p.name):
+        return f"{p.name} <{p.email}>"
+    return f'"{quote(p.name)}" <{p.email}>'
+
 
 
 def prefill(message: OpenMessage | None, me: Person, consent_links: bool) -> dict:
