@@ -5,6 +5,7 @@
     GET    /api/v1/intros[?state=a,b&limit=&offset=]   intros, newest first, with their next step
     POST   /api/v1/intros                    start an intro; body = the spec without "introducer" → 201 + intro
     POST   /api/v1/intros/check              etiquette findings and the intro as it would be written; creates nothing
+    GET    /api/v1/intros/for-thread?thread_id=&message_id=   {"intro": the intro an open thread belongs to | null}
     GET    /api/v1/intros/<id>               one intro with timeline, consents, messages and scheduled nudges
     POST   /api/v1/intros/<id>/cancel        → the intro
     POST   /api/v1/intros/<id>/consent       {"role": "target"|"requester", "answer": "yes"|"no"} → the intro
@@ -139,6 +140,21 @@ def check_intro():
                   "to": [{"name": p.name, "email": p.email} for p in written.to]},
         "asks": [role.value for role in spec.roles_to_ask()],
     }
+
+
+MAX_ID = 1000
+
+
+@bp.get("/intros/for-thread")
+def intro_for_thread():
+    thread_id = (request.args.get("thread_id") or "").strip()
+    message_id = (request.args.get("message_id") or "").strip()
+    if not thread_id and not message_id:
+        raise bad_request("thread_id: give the open thread's id (or message_id: the open message's id).")
+    if len(thread_id) > MAX_ID or len(message_id) > MAX_ID:
+        raise bad_request(f"thread_id, message_id: at most {MAX_ID} characters.")
+    with _container().uow() as uow:
+        return {"intro": views.intro_for_thread(uow, current_account_id(), thread_id or None, message_id or None)}
 
 
 @bp.get("/intros/<int:intro_id>")

@@ -113,6 +113,17 @@ PATHS = {
                     ("400", "401", "422"))},
     "/intros/check": {"post": _op("Etiquette findings and the intro as it would be written; creates nothing",
                                   ref("Check"), body=ref("Spec"), errors=("400", "401", "422"))},
+    "/intros/for-thread": {"get": _op(
+        "The intro an open mail thread belongs to (the ask, a permission request, the intro and its handoff), "
+        "or null: the sidebar shows that intro instead of the Introduce form",
+        {"type": "object", "required": ["intro"], "properties": {"intro": {"oneOf": [
+            {"allOf": [ref("Intro"), {"type": "object", "properties": {"thread_purpose": {"type": "string"}}}]},
+            {"type": "null"}]}}},
+        errors=("400", "401"), params=(
+            {"name": "thread_id", "in": "query", "schema": {"type": "string"}, "description": "the provider's thread "
+             "(Gmail threadId, Outlook conversationId)"},
+            {"name": "message_id", "in": "query", "schema": {"type": "string"},
+             "description": "the open message's provider id or Message-ID header"}))},
     "/intros/{intro_id}": {"get": _op("One intro with timeline, consents, messages and scheduled nudges",
                                       ref("Intro"), errors=("401", "404"), params=(INTRO_ID,))},
     "/intros/{intro_id}/cancel": {"post": _op("Cancel the intro", ref("Intro"), errors=("401", "404", "409"),

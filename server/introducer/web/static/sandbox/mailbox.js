@@ -131,5 +131,6 @@ export function createMailbox({title, listEl, readerEl, replyForm, call, onOpenM
       await refreshList();
     },
     async refresh() { await Promise.all([refreshList(), refreshThread()]); },
+    open,
   };
 }
