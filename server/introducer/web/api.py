@@ -4,6 +4,7 @@
     PATCH  /api/v1/me                        {"timezone": IANA name} → the account (nudges keep its business hours)
     GET    /api/v1/intros[?state=a,b&limit=&offset=]   intros, newest first, with their next step
     POST   /api/v1/intros                    start an intro; body = the spec without "introducer" → 201 + intro
+    POST   /api/v1/intros/prefill            {"subject", "text", "people": [{name, email}]} → suggestions read from the ask
     POST   /api/v1/intros/check              etiquette findings and the intro as it would be written; creates nothing
     GET    /api/v1/intros/for-thread?thread_id=&message_id=   {"intro": the intro an open thread belongs to | null}
     GET    /api/v1/intros/<id>               one intro with timeline, consents, messages and scheduled nudges
@@ -22,7 +23,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, request, url_for
 
 from ..domain import compose
-from ..domain.model import Policy, Role
+from ..domain.model import Person, Policy, Role
+from ..domain.prefill import read_ask
 from ..domain.states import IntroState
 from ..service import intros, views
 from ..service.errors import NotFoundError
@@ -125,6 +127,28 @@ def start_intro():
     spec, _ = _spec_from_body()
     intro_id = intros.start_intro(_container().deps, current_account_id(), spec)
     return _intro_view(intro_id), 201, {"Location": url_for(".show_intro", intro_id=intro_id)}
+
+
+MAX_ASK_TEXT = 50_000
+
+
+@bp.post("/intros/prefill")
+def prefill_intro():
+    """Suggestions for the Introduce form from the open message; `people`: contacts the client knows."""
+    data = json_object()
+    check_shape(data, {"subject": _TEXT, "text": _TEXT, "people": list})
+    text, subject = data.get("text") or "", data.get("subject") or ""
+    if len(text) > MAX_ASK_TEXT or len(subject) > 1000:
+        raise bad_request(f"text: at most {MAX_ASK_TEXT} characters (subject: 1000).")
+    known = []
+    for i, p in enumerate(data.get("people") or []):
+        if not isinstance(p, dict) or not isinstance(p.get("email"), str) or not isinstance(p.get("name", ""), str):
+            raise bad_request(f"people[{i}]: must be {{\"name\": text, \"email\": text}}.")
+        known.append(Person(p.get("name") or "", p["email"]))
+    with _container().uow() as uow:  # people from earlier intros are known too
+        for intro in uow.intros.list(current_account_id(), None, 200):
+            known += [Person(intro.requester_name, intro.requester_email), Person(intro.target_name, intro.target_email)]
+    return read_ask(text, subject, known).as_dict()
 
 
 @bp.post("/intros/check")

@@ -111,6 +111,13 @@ PATHS = {
             "intros": {"type": "array", "items": ref("IntroSummary")}}}, errors=("400", "401"), params=QUERY),
         "post": _op("Start an intro (the introducer is the signed-in account)", ref("Intro"), "201", ref("Spec"),
                     ("400", "401", "422"))},
+    "/intros/prefill": {"post": _op(
+        "Suggestions for the Introduce form read from the open message: target (name, address when known, "
+        "company), context, and the requester's line written for forwarding",
+        {"type": "object", "properties": {k: {"type": "string"} for k in (
+            "target_name", "target_email", "target_org", "context", "requester_blurb")}},
+        body={"type": "object", "properties": {"subject": TEXT, "text": TEXT, "people": {
+            "type": "array", "items": PERSON}}}, errors=("400", "401"))},
     "/intros/check": {"post": _op("Etiquette findings and the intro as it would be written; creates nothing",
                                   ref("Check"), body=ref("Spec"), errors=("400", "401", "422"))},
     "/intros/for-thread": {"get": _op(

@@ -137,7 +137,8 @@ openButton.addEventListener("click", () => trigger("open"));
 function opened(message) {
   state.threadId = message?.threadId || null;
   openButton.disabled = !state.threadId;
-  if (state.threadId) trigger("open");  // Gmail runs the contextual trigger when a message opens
+  // Gmail runs the contextual trigger when a message opens, and shows the homepage when none is open
+  trigger(state.threadId ? "open" : "home");
 }
 
 parentHost?.onOpenMessageChanged(opened);

@@ -39,6 +39,9 @@ export function createApi(base, host) {
     updateMe: (changes) => call("PATCH", "/me", changes),
     intros: (states) => call("GET", "/intros" + (states ? `?state=${encodeURIComponent(states.join(","))}` : "")),
     intro: (id) => call("GET", `/intros/${id}`),
+    forThread: (threadId, messageId) => call("GET", "/intros/for-thread?" + new URLSearchParams(
+      Object.entries({thread_id: threadId, message_id: messageId}).filter(([, v]) => v))),
+    prefill: (message) => call("POST", "/intros/prefill", message),
     check: (spec) => call("POST", "/intros/check", spec),
     start: (spec) => call("POST", "/intros", spec),
     cancel: (id) => call("POST", `/intros/${id}/cancel`),
