@@ -53,7 +53,21 @@ def test_the_introduce_form_is_prefilled_from_the_open_message_read_with_the_add
     values = inputs_of(card_of(opened_form(live)))
     assert (values["requester_name"], values["requester_email"]) == ("Ann Lee", ANN)
     assert values["your_name"] == "Dana Park"
-    assert live.face.calls(DANA) == ["messages.get"]  # metadata of the open message, nothing else
+    # the add-on token reads the open message's headers; the connected account reads the ask's text
+    assert live.face.calls(DANA) == ["messages.get", "threads.get"]
+    assert (values["target_name"], values["target_email"]) == ("Bob Stone", "")  # Dana has no intro with Bob yet
+    assert values["context"] == "go-to-market"
+    assert values["requester_blurb"].startswith("Acme helps 40 clinics")
+    assert "Filled in from the message" in texts(card_of(opened_form(live)))
+
+
+def test_an_open_thread_that_belongs_to_an_intro_shows_that_intro_instead_of_the_form(live):
+    live.connect()
+    intro_id = int(card_of(start(live))["name"].removeprefix("intro-"))
+    answer = card_of(opened_form(live))  # the ask's thread is now the intro's source
+    assert answer["name"] == f"intro-{intro_id}"
+    assert "This thread is the ask for this intro." in texts(answer)
+    assert find_button(answer, "Introduce someone else from this message")
 
 
 def test_other_recipients_of_the_open_message_are_offered_as_the_target(live):
@@ -154,6 +168,9 @@ def test_an_intro_card_marks_consent_sends_drafts_and_cancels(live):
     assert "yes" in texts(card_of(marked))
     cancelled = live.click(marked, "Cancel intro")
     assert "Cancelled" in texts(card_of(cancelled))
+    stale = live.click(marked, "Bob Stone said yes")  # a button on the card from before the cancel
+    assert "awaits consent" in stale["renderActions"]["action"]["notification"]["text"]
+    assert "Cancelled" in texts(card_of(stale))  # the card underneath shows where the intro is now
     again = live.click(cancelled, "Back to intros")
     assert "No intro in progress" in texts(card_of(again))
 

@@ -12,6 +12,7 @@ from flask import current_app
 
 from ..domain import compose
 from ..domain.model import Person, Policy, Role
+from ..domain.prefill import read_ask
 from ..domain.states import IntroState
 from ..mail.gmail.open_message import read_open_message
 from ..mail.port import MailboxError
@@ -70,9 +71,42 @@ def intro_card(caller: AddonCaller, intro_id: int) -> dict:
     return intro_cards.intro(_action_url(), view, tz)
 
 
+# --- the open message --------------------------------------------------------------------------------
+def open_card(event: AddonEvent, caller: AddonCaller) -> dict:
+    """What the contextual trigger shows: the intro the open thread belongs to, else the Introduce form."""
+    if event.gmail.thread_id or event.gmail.message_id:
+        with _container().uow() as uow:
+            view = views.intro_for_thread(uow, caller.account_id, event.gmail.thread_id or None,
+                                          event.gmail.message_id or None)
+            tz = uow.accounts.get(caller.account_id).timezone
+        if view is not None:
+            return intro_cards.intro(_action_url(), view, tz, from_thread=True)
+    return introduce_card(event, caller)
+
+
+def _ask_hints(account, message) -> dict:
+    """Suggestions read from the ask's text, through the account's own mailbox (the add-on token sees headers only)."""
+    if message is None or connection_of(account) != "active":
+        return {}
+    try:
+        thread = _container().deps.mailboxes(account).read_thread(message.thread_id)
+    except MailboxError as exc:
+        log.warning("open thread %s not read for suggestions: %s", message.thread_id, exc)
+        return {}
+    theirs = [m for m in thread if not m.from_me and not m.is_draft]
+    if not theirs:
+        return {}
+    with _container().uow() as uow:
+        known = [Person(p, e) for i in uow.intros.list(account.id, None, 200)
+                 for p, e in ((i.requester_name, i.requester_email), (i.target_name, i.target_email))]
+    known += [p for p in message.to + message.cc]
+    return read_ask(theirs[-1].text, message.subject, known).as_dict()
+
+
 # --- the Introduce form -------------------------------------------------------------------------------
 def introduce_card(event: AddonEvent, caller: AddonCaller) -> dict:
-    """The form for the open message: its sender asks, another recipient is the likely target."""
+    """The form for the open message: its sender asks, another recipient is the likely target, and the
+    ask's text suggests the target, the context and the requester's line (marked as suggestions)."""
     account = _account(caller)
     message = None
     if event.gmail.message_id and event.user_oauth_token:
@@ -84,7 +118,8 @@ def introduce_card(event: AddonEvent, caller: AddonCaller) -> dict:
     me = Person(account.name, account.email)
     if account.name == name_from_email(account.email):
         me = Person("", account.email)  # only a stand-in: let the message's headers name the user
-    values = gmail_form.prefill(message, me, Policy.from_dict(account.policy).consent_links)
+    values = gmail_form.prefill(message, me, Policy.from_dict(account.policy).consent_links,
+                                _ask_hints(account, message))
     values["your_name"] = values["your_name"] or account.name
     values["thread_id"] = values["thread_id"] or event.gmail.thread_id or ""
     return introduce(_action_url(), values, notice=_connect_notice(account, caller))
@@ -166,6 +201,17 @@ def act_on_intro(event: AddonEvent, caller: AddonCaller, what: str) -> dict:
         sent = intros.send_now(deps, caller.account_id, intro_id)
         done = f"Sent {sent} message{'s' if sent != 1 else ''}."
     return update_card(intro_card(caller, intro_id), done)
+
+
+def refused(event: AddonEvent, caller: AddonCaller, exc: ServiceError) -> dict:
+    """A refused button: say why, and show the intro as it is now (what was refused moved on)."""
+    raw = event.param("intro_id") or event.value("intro_id")
+    if raw.isdigit():
+        try:
+            return update_card(intro_card(caller, int(raw)), str(exc))
+        except ServiceError:
+            pass  # the intro itself is gone: the toast is all there is to say
+    return notify(str(exc))
 
 
 def save_settings(event: AddonEvent, caller: AddonCaller) -> dict:
