@@ -41,3 +41,21 @@ def test_a_thread_that_belongs_to_no_intro_is_null_and_other_accounts_see_nothin
 @pytest.mark.parametrize("params", [{}, {"thread_id": " "}, {"thread_id": "x" * 1001}])
 def test_a_lookup_needs_a_thread_or_message_id(client, dana, params):
     assert client.get("/api/v1/intros/for-thread", query_string=params, headers=dana).status_code == 400
+
+
+def test_prefill_reads_the_ask_and_knows_the_people_of_earlier_intros(client, dana):
+    body = {"subject": "Hello", "text": "Could you introduce me to Bob Stone at Stone VC? I'd love his advice on pricing.",
+            "people": []}
+    first = client.post("/api/v1/intros/prefill", json=body, headers=dana).get_json()
+    assert first == {"target_name": "Bob Stone", "target_email": "", "target_org": "Stone VC", "context": "pricing",
+                     "requester_blurb": ""}
+    client.post("/api/v1/intros", json=spec(), headers=dana)  # Dana has introduced Bob before
+    again = client.post("/api/v1/intros/prefill", json=body, headers=dana).get_json()
+    assert again["target_email"] == "bob@stonevc.example"
+    known = {**body, "text": "Could you connect me with Farah?", "people": [{"name": "Farah Khan", "email": "f@m.example"}]}
+    assert client.post("/api/v1/intros/prefill", json=known, headers=dana).get_json()["target_email"] == "f@m.example"
+
+
+@pytest.mark.parametrize("body", [{"text": 5}, {"people": [{"name": "x"}]}, {"people": "bob"}, {"text": "x" * 50_001}])
+def test_prefill_refuses_malformed_bodies(client, dana, body):
+    assert client.post("/api/v1/intros/prefill", json=body, headers=dana).status_code == 400
