@@ -94,3 +94,13 @@ def test_the_panel_fits_a_narrow_sidebar_and_a_small_laptop(browser, live, width
         assert_accessible(frame, "#panel")
     finally:
         context.close()
+
+
+def test_news_about_the_clock_fades_instead_of_lingering(page, live):
+    page.clock.install()  # the page's timers run on a clock the test moves: no waiting
+    open_sandbox(page, live)
+    page.get_by_role("button", name="+1 hour", exact=True).click()
+    status = page.locator("#sandbox-status")
+    expect(status).to_contain_text("Clock moved +1 hour")
+    page.clock.run_for(9_000)
+    expect(status).to_have_text("")
