@@ -239,3 +239,18 @@ def test_the_open_message_is_read_with_both_addon_tokens_and_only_its_headers():
     assert args["format"] == ["metadata"] and "From" in args["metadataHeaders"]
     assert (opened.sender.email, opened.thread_id, [p.email for p in opened.to]) == (
         ANN, "t-9", [DANA, BOB])
+
+
+def test_check_says_everything_to_fix_at_once_in_plain_words_beside_each_input(live):
+    live.connect()
+    answer = live.click(opened_form(live), "Check", inputs=form(**{**FILLED, "requester_email": "ann at acme",
+                                                                  "target_name": ""}), gmail=live.open_message())
+    built = card_of(answer)
+    shown = texts(built)
+    assert "Ann's address looks incomplete: it should look like name@example.com." in shown
+    assert "Who they should meet: add a name." in shown  # both at once, not the first one only
+    assert "requester.email" not in shown  # no field paths, no code words
+    hints = {w["textInput"]["name"]: w["textInput"].get("hintText", "")
+             for s in built["sections"] for w in s["widgets"] if "textInput" in w}
+    assert hints["requester_email"].startswith("⚠ Ann's address looks incomplete")
+    assert live.world.drafts(DANA) == []

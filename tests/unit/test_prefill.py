@@ -52,3 +52,19 @@ def test_an_ask_that_names_nobody_suggests_nothing_and_quoted_history_is_ignored
                                   "Blurb: Acme fills cancelled clinic slots."])
 def test_the_line_written_for_forwarding_becomes_the_requesters_blurb(line):
     assert read_ask(f"Hi Dana,\n\n{line}\n\nThanks", "").requester_blurb == "Acme fills cancelled clinic slots."
+
+
+def test_field_problems_name_every_fixable_field_in_plain_words():
+    from introducer.spec import field_problems
+
+    data = {"introducer": {"name": "Dana", "email": "dana@parkcap.example"},
+            "requester": {"name": "Ann Lee", "email": "ann at acme"}, "target": {"name": "", "email": "dana@parkcap.example"},
+            "context": "x" * 201}
+    assert field_problems(data) == {
+        "requester.email": "Ann's address looks incomplete: it should look like name@example.com.",
+        "target.name": "Who they should meet: add a name.",
+        "target.email": "That is your own address: you are the one introducing.",
+        "context": "The context is 201 characters; keep it under 200 (it goes into the subject)."}
+    data["requester"]["email"] = data["target"]["email"] = "ann@acme.example"
+    data["target"]["name"], data["context"] = "Bob", "ok"
+    assert field_problems(data) == {"target.email": "This is the requester's address too: they must be two different people."}

@@ -213,3 +213,13 @@ def test_the_account_time_zone_can_be_set_to_an_iana_zone_and_nothing_else(clien
     assert bad.status_code == 422 and "unknown time zone" in error_of(bad)["message"]
     assert client.patch("/api/v1/me", json={"timezone": 5}, headers=dana).status_code == 400
     assert client.patch("/api/v1/me", json={}, headers=dana).status_code == 400
+
+
+def test_a_spec_with_several_mistakes_names_them_all_in_plain_words(client, dana):
+    body = spec(requester={"name": "Ann Lee", "email": "ann at acme"}, target={"name": "", "email": BOB})
+    response = client.post("/api/v1/intros/check", json=body, headers=dana)
+    assert response.status_code == 422
+    error = error_of(response)
+    assert error["fields"] == {"requester.email": "Ann's address looks incomplete: it should look like name@example.com.",
+                               "target.name": "Who they should meet: add a name."}
+    assert error["message"].startswith("requester.email: Ann's address looks incomplete")

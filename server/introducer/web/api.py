@@ -28,10 +28,10 @@ from ..domain.prefill import read_ask
 from ..domain.states import IntroState
 from ..service import intros, views
 from ..service.errors import NotFoundError
-from ..spec import parse_spec
+from ..spec import field_problems, parse_spec
 from .auth import current_account_id, require_account
 from .body import check_shape, choice, json_object
-from .errors import bad_request
+from .errors import ApiError, bad_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(require_account)
@@ -68,6 +68,10 @@ def _spec_from_body():
         account = _account(uow)
         me = {"name": account.name, "email": account.email, "timezone": account.timezone or "UTC"}
         policy = Policy.from_dict(account.policy)
+    problems = field_problems({**data, "introducer": me})
+    if problems:  # every field to fix, in plain words; the message leads with the first one's path
+        path, message = next(iter(problems.items()))
+        raise ApiError(422, "invalid_spec", f"{path}: {message}", [], fields=problems)
     return parse_spec({**data, "introducer": me}), policy
 
 

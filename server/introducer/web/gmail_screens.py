@@ -19,7 +19,7 @@ from ..mail.port import MailboxError
 from ..service import intros, views
 from ..service.connections import name_from_email, rename_account
 from ..service.errors import ServiceError
-from ..spec import SpecError, parse_spec, spec_from_stored
+from ..spec import SpecError, field_problems, parse_spec, spec_from_stored
 from . import gmail_form
 from .connect_google import start_url
 from .gmail_cards import compose as compose_cards
@@ -132,16 +132,29 @@ def _connect_notice(account, caller: AddonCaller) -> dict | None:
     return home_cards.connection_section(views.account_view(account), state, start_url(caller.user))
 
 
+class FormProblems(Exception):
+    """What the person must fix in the form, all at once, by input name (shown beside each input)."""
+
+    def __init__(self, values: dict, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.values, self.problems = values, problems
+
+
 def _spec(event: AddonEvent, caller: AddonCaller):
     account = _account(caller)
     values = gmail_form.submitted(event)
     data = gmail_form.spec_data(values, Person(account.name, account.email), account.timezone or "UTC")
+    problems = field_problems(data)
+    if problems:
+        raise FormProblems(values, {path.replace(".", "_"): message for path, message in problems.items()})
     return values, account, parse_spec(data)
 
 
 def check(event: AddonEvent, caller: AddonCaller) -> dict:
     try:
         values, account, spec = _spec(event, caller)
+    except FormProblems as exc:
+        return update_card(introduce(_action_url(), exc.values, problems=exc.problems))
     except SpecError as exc:
         return update_card(introduce(_action_url(), gmail_form.submitted(event), problem=str(exc)))
     findings = [f.as_dict() for f in intros.check(_container().deps, spec, Policy.from_dict(account.policy))]
@@ -152,6 +165,8 @@ def start(event: AddonEvent, caller: AddonCaller) -> dict:
     values = gmail_form.submitted(event)
     try:
         values, account, spec = _spec(event, caller)
+    except FormProblems as exc:
+        return update_card(introduce(_action_url(), exc.values, problems=exc.problems))
     except SpecError as exc:
         return update_card(introduce(_action_url(), values, problem=str(exc)))
     if connection_of(account) != "active":

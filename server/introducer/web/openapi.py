@@ -30,7 +30,9 @@ SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"],
         "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                       "findings": {"type": "array", "items": ref("Finding")}}}}},
+                       "findings": {"type": "array", "items": ref("Finding")},
+                       "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                                  "description": "field path -> what to fix there, in plain words"}}}}},
     "Finding": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"},
                                                  "severity": {"type": "string", "enum": ["error", "warning"]}}},
     "Spec": {"type": "object", "additionalProperties": False, "properties": {

@@ -10,12 +10,14 @@ SEVERITY = {"error": "Fix", "warning": "Consider"}
 
 
 def introduce(action_url: str, values: dict, findings: list[dict] | None = None, problem: str = "",
-              notice: dict | None = None) -> dict:
+              notice: dict | None = None, problems: dict[str, str] | None = None) -> dict:
     """`findings`: None before any check; [] when the check found nothing. `problem`: why a start was
-    refused. `notice`: a section to show first (e.g. Connect Gmail)."""
+    refused. `notice`: a section to show first (e.g. Connect Gmail). `problems`: input name -> what to fix
+    there, in plain words (all of them at once, each also beside its input)."""
     keep = {"thread_id": values["thread_id"], "candidates": "\n".join(values["candidates"])}
-    return card("Introduce", notice, suggested_section(values), check_section(findings, problem), who_section(values),
-                why_section(values),
+    values = {**values, "problems": problems or {}}
+    return card("Introduce", notice, suggested_section(values), problems_section(values["problems"]),
+                check_section(findings, problem), who_section(values), why_section(values),
                 options_section(values),
                 section(buttons(button("Check", action_url, action="check", **keep),
                                 button("Introduce", action_url, action="start", **keep))),
@@ -37,7 +39,18 @@ def suggested_section(values: dict) -> dict:
                              "Check them before you introduce.", markup=True))
 
 
+def problems_section(problems: dict[str, str]) -> dict:
+    if not problems:
+        return section()
+    return section(*(paragraph(f"{bold('Fix:')} {escape(message, quote=False)}", markup=True)
+                     for message in problems.values()),
+                   header="Before checking the etiquette")
+
+
 def _hint(v: dict, name: str, hint: str = "") -> str:
+    """What shows under an input: what to fix there first, else whether the message suggested it."""
+    if name in v.get("problems", {}):
+        return f"⚠ {v['problems'][name]}"
     return SUGGESTED_HINT if name in v.get("suggested", ()) else hint
 
 

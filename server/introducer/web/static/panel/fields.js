@@ -67,6 +67,20 @@ export function problems(s, me, {required}) {
   return out;
 }
 
+const KEYS = {"requester.name": "requesterName", "requester.email": "requesterEmail", "requester.blurb": "requesterBlurb",
+              "target.name": "targetName", "target.email": "targetEmail", "target.blurb": "targetBlurb",
+              context: "context", benefit_to_target: "benefitToTarget", benefit_to_requester: "benefitToRequester",
+              shared_connection: "sharedConnection"};
+
+/** A server error's per-field problems ({"requester.email": "…"}) as form keys: {requesterEmail: "…"}. */
+export function fieldsOfError(err) {
+  const out = {};
+  for (const [path, message] of Object.entries(err?.fields || {})) if (KEYS[path]) out[KEYS[path]] = message;
+  const one = fieldOfError(err?.message);
+  if (one && !Object.keys(out).length) out[one.key] = one.message;
+  return out;
+}
+
 /** Server errors name a field path ("requester.email: …"): which form field it is, and the words after it. */
 export function fieldOfError(message) {
   const found = /^(requester|target)\.(name|email|blurb)\s*:\s*(.*)$/s.exec(String(message || "")) ||

@@ -1,7 +1,7 @@
 // The Introduce form: prefilled from the open message (marked as suggestions), checked as you type (plain-words
 // errors beside each field, all at once; the etiquette by /intros/check), submitted to /intros.
 import { h, replace, debounce } from "./dom.js";
-import { field, fieldOfError, flag, problems, suggest } from "./fields.js";
+import { field, fieldsOfError, flag, problems, suggest } from "./fields.js";
 
 const oneLine = (value) => String(value || "").replace(/\s+/g, " ").trim();
 const same = (a, b) => String(a || "").toLowerCase() === String(b || "").toLowerCase();
@@ -123,9 +123,9 @@ export function createIntroduceForm({api, host, me, onStarted, onSettingsChanged
       if (mine === seq) showLint(result);
     } catch (err) {
       if (mine !== seq) return;
-      const where = fieldOfError(err.message);
-      if (where && f[where.key]) {
-        showProblems(s, {[where.key]: where.message});
+      const marked = fieldsOfError(err);
+      if (Object.keys(marked).length) {
+        showProblems(s, marked);
         return showLint({missing: "Fix the fields marked above; the etiquette check runs once they look right."});
       }
       showLint({error: err.message, findings: err.findings || []});
@@ -261,9 +261,9 @@ export function createIntroduceForm({api, host, me, onStarted, onSettingsChanged
       refill.hidden = !openMessage;
       onStarted(intro);
     } catch (err) {
-      const where = fieldOfError(err.message);
-      status.textContent = where ? "Fix the fields marked above." : err.message;
-      if (where && f[where.key]) flag(f[where.key], where.message);
+      const marked = fieldsOfError(err);
+      status.textContent = Object.keys(marked).length ? "Fix the fields marked above." : err.message;
+      for (const [key, message] of Object.entries(marked)) flag(f[key], message);
       if (err.findings && err.findings.length) showLint({ok: false, findings: err.findings});
       else submit.disabled = false;
     }
