@@ -225,3 +225,35 @@ def spec_from_stored(data: dict) -> IntroSpec:
         source_thread_id=data.get("source_thread_id"),
         extra=dict(data.get("extra") or {}),
     )
+
+
+def field_problems(data: dict) -> dict[str, str]:
+    """Every problem a person can fix in the form, at once and in plain words, by field path:
+    {"requester.email": "Ann's address looks incomplete: …"}. Empty when parse_spec may go ahead."""
+    out: dict[str, str] = {}
+    parts = {role: data.get(role) if isinstance(data.get(role), dict) else {} for role in ("introducer", "requester",
+                                                                                             "target")}
+    me = str(parts["introducer"].get("email") or "")
+    for role, who in (("requester", "Who asked"), ("target", "Who they should meet")):
+        p = parts[role]
+        name, email = str(p.get("name") or "").strip(), str(p.get("email") or "").strip()
+        first = name.split()[0] if name else f"The {role}"
+        if not name:
+            out[f"{role}.name"] = f"{who}: add a name."
+        if not email:
+            out[f"{role}.email"] = f"Add {first}'s email address."
+            continue
+        try:
+            check_email(email)
+        except InvalidAddress:
+            out[f"{role}.email"] = f"{first}'s address looks incomplete: it should look like name@example.com."
+            continue
+        if me and same_address(email, me):
+            out[f"{role}.email"] = "That is your own address: you are the one introducing."
+    r, t = parts["requester"].get("email"), parts["target"].get("email")
+    if r and t and "target.email" not in out and "requester.email" not in out and same_address(str(r), str(t)):
+        out["target.email"] = "This is the requester's address too: they must be two different people."
+    context = " ".join(str(data.get("context") or "").split())
+    if len(context) > MAX_CONTEXT:
+        out["context"] = f"The context is {len(context)} characters; keep it under {MAX_CONTEXT} (it goes into the subject)."
+    return out

@@ -261,3 +261,13 @@ def test_consent_marked_by_the_user_is_their_statement_not_the_partys(client, da
     [said] = [e for e in view["timeline"] if e["kind"] == "consent_yes"]
     assert said["detail"]["source"] == "user"
     assert said["message"].startswith("You recorded that Bob Stone said yes: your statement, not a reply from Bob")
+
+
+def test_a_spec_with_several_mistakes_names_them_all_in_plain_words(client, dana):
+    body = spec(requester={"name": "Ann Lee", "email": "ann at acme"}, target={"name": "", "email": BOB})
+    response = client.post("/api/v1/intros/check", json=body, headers=dana)
+    assert response.status_code == 422
+    error = error_of(response)
+    assert error["fields"] == {"requester.email": "Ann's address looks incomplete: it should look like name@example.com.",
+                               "target.name": "Who they should meet: add a name."}
+    assert error["message"].startswith("requester.email: Ann's address looks incomplete")

@@ -120,6 +120,12 @@ class DueRepository:
             select(DueWork).where(DueWork.intro_id == intro_id, DueWork.status == DueStatus.PENDING.value)
             .order_by(DueWork.due_at, DueWork.id)))
 
+    def next_pending(self, limit: int = 20) -> list[DueWork]:
+        """The pending rows due soonest, across accounts (the sandbox clock jumps to the next one)."""
+        return list(self.session.scalars(
+            select(DueWork).where(DueWork.status == DueStatus.PENDING.value)
+            .order_by(DueWork.due_at, DueWork.id).limit(limit)))
+
     def _finish(self, work: DueWork, **values) -> bool:
         statement = (
             update(DueWork)

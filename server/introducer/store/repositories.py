@@ -204,6 +204,13 @@ class OutboundRepository(_Repository):
             select(Outbound).where(Outbound.account_id == account_id, Outbound.thread_id == thread_id)
             .order_by(Outbound.id)))
 
+    def by_message(self, account_id: int, message_id: str) -> Outbound | None:
+        """The message we wrote with this provider id or Message-ID header, if any."""
+        return self.session.scalars(
+            select(Outbound).where(Outbound.account_id == account_id,
+                                   or_(Outbound.provider_id == message_id, Outbound.internet_message_id == message_id))
+            .order_by(Outbound.id).limit(1)).first()
+
 
 class EventRepository(_Repository):
     """History is append-only: there is no update or delete here, and the model refuses both."""

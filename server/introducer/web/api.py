@@ -5,7 +5,9 @@
                                              with, the IANA zone whose business hours nudges keep
     GET    /api/v1/intros[?state=a,b&limit=&offset=]   intros, newest first, with their next step
     POST   /api/v1/intros                    start an intro; body = the spec without "introducer" → 201 + intro
+    POST   /api/v1/intros/prefill            {"subject", "text", "people": [{name, email}]} → suggestions read from the ask
     POST   /api/v1/intros/check              etiquette findings and the intro as it would be written; creates nothing
+    GET    /api/v1/intros/for-thread?thread_id=&message_id=   {"intro": the intro an open thread belongs to | null}
     GET    /api/v1/intros/<id>               one intro with timeline, consents, messages and scheduled nudges
     POST   /api/v1/intros/<id>/cancel        → the intro
     POST   /api/v1/intros/<id>/consent       {"role": "target"|"requester", "answer": "yes"|"no"} → the intro
@@ -22,15 +24,16 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, request, url_for
 
 from ..domain import compose
-from ..domain.model import Policy, Role
+from ..domain.model import Person, Policy, Role
 from ..domain.numbers import whole_number
+from ..domain.prefill import read_ask
 from ..domain.states import IntroState
 from ..service import connections, intros, views
 from ..service.errors import NotFoundError
-from ..spec import parse_spec
+from ..spec import field_problems, parse_spec
 from .auth import current_account_id, require_account
 from .body import check_shape, choice, json_object
-from .errors import bad_request
+from .errors import ApiError, bad_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(require_account)
@@ -67,6 +70,10 @@ def _spec_from_body():
         account = _account(uow)
         me = {"name": account.name, "email": account.email, "timezone": account.timezone or "UTC"}
         policy = Policy.from_dict(account.policy)
+    problems = field_problems({**data, "introducer": me})
+    if problems:  # every field to fix, in plain words; the message leads with the first one's path
+        path, message = next(iter(problems.items()))
+        raise ApiError(422, "invalid_spec", f"{path}: {message}", [], fields=problems)
     return parse_spec({**data, "introducer": me}), policy
 
 
@@ -132,6 +139,28 @@ def start_intro():
     return _intro_view(intro_id), 201, {"Location": url_for(".show_intro", intro_id=intro_id)}
 
 
+MAX_ASK_TEXT = 50_000
+
+
+@bp.post("/intros/prefill")
+def prefill_intro():
+    """Suggestions for the Introduce form from the open message; `people`: contacts the client knows."""
+    data = json_object()
+    check_shape(data, {"subject": _TEXT, "text": _TEXT, "people": list})
+    text, subject = data.get("text") or "", data.get("subject") or ""
+    if len(text) > MAX_ASK_TEXT or len(subject) > 1000:
+        raise bad_request(f"text: at most {MAX_ASK_TEXT} characters (subject: 1000).")
+    known = []
+    for i, p in enumerate(data.get("people") or []):
+        if not isinstance(p, dict) or not isinstance(p.get("email"), str) or not isinstance(p.get("name", ""), str):
+            raise bad_request(f"people[{i}]: must be {{\"name\": text, \"email\": text}}.")
+        known.append(Person(p.get("name") or "", p["email"]))
+    with _container().uow() as uow:  # people from earlier intros are known too
+        for intro in uow.intros.list(current_account_id(), None, 200):
+            known += [Person(intro.requester_name, intro.requester_email), Person(intro.target_name, intro.target_email)]
+    return read_ask(text, subject, known).as_dict()
+
+
 @bp.post("/intros/check")
 def check_intro():
     spec, policy = _spec_from_body()
@@ -145,6 +174,21 @@ def check_intro():
                   "to": [{"name": p.name, "email": p.email} for p in written.to]},
         "asks": [role.value for role in spec.roles_to_ask()],
     }
+
+
+MAX_ID = 1000
+
+
+@bp.get("/intros/for-thread")
+def intro_for_thread():
+    thread_id = (request.args.get("thread_id") or "").strip()
+    message_id = (request.args.get("message_id") or "").strip()
+    if not thread_id and not message_id:
+        raise bad_request("thread_id: give the open thread's id (or message_id: the open message's id).")
+    if len(thread_id) > MAX_ID or len(message_id) > MAX_ID:
+        raise bad_request(f"thread_id, message_id: at most {MAX_ID} characters.")
+    with _container().uow() as uow:
+        return {"intro": views.intro_for_thread(uow, current_account_id(), thread_id or None, message_id or None)}
 
 
 @bp.get("/intros/<int:intro_id>")

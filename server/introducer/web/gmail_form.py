@@ -34,11 +34,12 @@ def address(p: Person) -> str:
 
 
 
-def prefill(message: OpenMessage | None, me: Person, consent_links: bool) -> dict:
-    """Form values from the open message: the sender asks, another recipient is the likely target."""
+def prefill(message: OpenMessage | None, me: Person, consent_links: bool, hints: dict | None = None) -> dict:
+    """Form values from the open message: the sender asks, another recipient is the likely target; `hints`
+    (domain.prefill.read_ask) fill what the ask names. values["suggested"]: the fields filled by a guess."""
     values = {name: "" for name in TEXT_FIELDS}
     values.update(your_name=me.name, candidates=[], target_pick=OTHER,
-                  options={"consent_links"} if consent_links else set(), thread_id="")
+                  options={"consent_links"} if consent_links else set(), thread_id="", suggested=set())
     if message is None:
         return values
     sender = message.sender if message.sender and not same_address(message.sender.email, me.email) else None
@@ -53,7 +54,30 @@ def prefill(message: OpenMessage | None, me: Person, consent_links: bool) -> dic
         mine = [p for p in message.to + message.cc if same_address(p.email, me.email) and p.name]
         values["your_name"] = mine[0].name if mine else ""
     values["thread_id"] = message.thread_id
+    if sender:
+        values["suggested"] |= {"requester_name", "requester_email"}
+    _apply_hints(values, hints or {})
     return values
+
+
+def _apply_hints(values: dict, hints: dict) -> None:
+    named = hints.get("target_email")
+    picked = next((c for c in values["candidates"] if named and same_address(parseaddr(c)[1], named)), None)
+    if picked:
+        values["target_pick"] = picked
+    elif hints.get("target_name"):
+        values["target_pick"] = OTHER  # the ask names someone who is not on the message
+        for key in ("target_name", "target_email"):
+            if hints.get(key):
+                values[key] = hints[key]
+                values["suggested"].add(key)
+    if hints.get("target_org") and not values["target_blurb"]:
+        values["target_blurb"] = f"at {hints['target_org']}"
+        values["suggested"].add("target_blurb")
+    for key in ("context", "requester_blurb"):
+        if hints.get(key) and not values[key]:
+            values[key] = hints[key]
+            values["suggested"].add(key)
 
 
 def submitted(event: AddonEvent) -> dict:

@@ -36,7 +36,9 @@ SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"],
         "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                       "findings": {"type": "array", "items": ref("Finding")}}}}},
+                       "findings": {"type": "array", "items": ref("Finding")},
+                       "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                                  "description": "field path -> what to fix there, in plain words"}}}}},
     "Finding": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"},
                                                  "severity": {"type": "string", "enum": ["error", "warning"]}}},
     "Spec": {"type": "object", "additionalProperties": False, "properties": {
@@ -122,8 +124,26 @@ PATHS = {
             "intros": {"type": "array", "items": ref("IntroSummary")}}}, errors=("400", "401"), params=QUERY),
         "post": _op("Start an intro (the introducer is the signed-in account)", ref("Intro"), "201", ref("Spec"),
                     ("400", "401", "422"))},
+    "/intros/prefill": {"post": _op(
+        "Suggestions for the Introduce form read from the open message: target (name, address when known, "
+        "company), context, and the requester's line written for forwarding",
+        {"type": "object", "properties": {k: {"type": "string"} for k in (
+            "target_name", "target_email", "target_org", "context", "requester_blurb")}},
+        body={"type": "object", "properties": {"subject": TEXT, "text": TEXT, "people": {
+            "type": "array", "items": PERSON}}}, errors=("400", "401"))},
     "/intros/check": {"post": _op("Etiquette findings and the intro as it would be written; creates nothing",
                                   ref("Check"), body=ref("Spec"), errors=("400", "401", "422"))},
+    "/intros/for-thread": {"get": _op(
+        "The intro an open mail thread belongs to (the ask, a permission request, the intro and its handoff), "
+        "or null: the sidebar shows that intro instead of the Introduce form",
+        {"type": "object", "required": ["intro"], "properties": {"intro": {"oneOf": [
+            {"allOf": [ref("Intro"), {"type": "object", "properties": {"thread_purpose": {"type": "string"}}}]},
+            {"type": "null"}]}}},
+        errors=("400", "401"), params=(
+            {"name": "thread_id", "in": "query", "schema": {"type": "string"}, "description": "the provider's thread "
+             "(Gmail threadId, Outlook conversationId)"},
+            {"name": "message_id", "in": "query", "schema": {"type": "string"},
+             "description": "the open message's provider id or Message-ID header"}))},
     "/intros/{intro_id}": {"get": _op("One intro with timeline, consents, messages and scheduled nudges",
                                       ref("Intro"), errors=("401", "404"), params=(INTRO_ID,))},
     "/intros/{intro_id}/cancel": {"post": _op("Cancel the intro", ref("Intro"), errors=("401", "404", "409"),

@@ -35,7 +35,8 @@ def _cast(world: SandboxWorld) -> list[tuple[Person, Behaviour]]:
          Behaviour(on_permission_request="agree", reply_delay=timedelta(hours=2), on_intro="reply",
                    signature="Bob Stone\nPartner, Stone VC")),
         (Person("Carol Diaz", "carol@clinico.example"),
-         Behaviour(on_permission_request="ooo", ooo_until=back, after_ooo="agree", style="outlook")),
+         # agrees once back, then never follows up on the intro: the requester gets a reminder
+         Behaviour(on_permission_request="ooo", ooo_until=back, after_ooo="agree", on_intro="never", style="outlook")),
         (Person("Evan Wu", "evan@northwind.example"),
          Behaviour(on_permission_request="decline", reply_delay=timedelta(hours=5), style="mobile")),
         (Person("Farah Khan", "farah@medisys.example"),
