@@ -35,9 +35,11 @@ SCHEMAS = {
                                                  "severity": {"type": "string", "enum": ["error", "warning"]}}},
     "Spec": {"type": "object", "additionalProperties": False, "properties": {
         "requester": {"type": "object", "additionalProperties": False, "properties": {
-            "name": TEXT, "email": TEXT, "asked": {"type": "boolean"}, "blurb": TEXT}},
+            "name": TEXT, "email": TEXT, "asked": {"type": "boolean"}, "blurb": TEXT,
+            "call_name": TEXT}},
         "target": {"type": "object", "additionalProperties": False, "properties": {
-            "name": TEXT, "email": TEXT, "blurb": TEXT, "consent_given": {"type": "boolean"}}},
+            "name": TEXT, "email": TEXT, "blurb": TEXT, "consent_given": {"type": "boolean"},
+            "call_name": TEXT}},
         "context": TEXT, "benefit_to_target": TEXT, "benefit_to_requester": TEXT, "shared_connection": TEXT,
         "source_thread_id": TEXT}},
     "Policy": {"type": "object", "properties": {
