@@ -15,6 +15,7 @@ from ..domain.model import Person, Policy, Role
 from ..domain.states import IntroState
 from ..mail.gmail.open_message import read_open_message
 from ..mail.port import MailboxError
+from ..service import insights as insight_numbers
 from ..service import intros, views
 from ..service.connections import name_from_email, rename_account
 from ..service.errors import ServiceError
@@ -23,6 +24,7 @@ from . import gmail_form
 from .connect_google import start_url
 from .gmail_cards import compose as compose_cards
 from .gmail_cards import home as home_cards
+from .gmail_cards import insights as insight_cards
 from .gmail_cards import intros as intro_cards
 from .gmail_cards.introduce import introduce
 from .gmail_cards.widgets import (notify, open_created_draft, push_card, push_card_action, update_card,
@@ -68,6 +70,12 @@ def intro_card(caller: AddonCaller, intro_id: int) -> dict:
         view = views.show_intro(uow, caller.account_id, intro_id)
         tz = uow.accounts.get(caller.account_id).timezone
     return intro_cards.intro(_action_url(), view, tz)
+
+
+def insights_card(caller: AddonCaller) -> dict:
+    with _container().uow() as uow:
+        numbers = insight_numbers.for_account(uow, caller.account_id, _container().deps.clock())
+    return insight_cards.insights(_action_url(), numbers)
 
 
 # --- the Introduce form -------------------------------------------------------------------------------
