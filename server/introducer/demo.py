@@ -60,7 +60,9 @@ def run_demo(settings: Settings, provider: str = "sandbox", started: float | Non
     sched.start()
     server = create_server(create_app(container), host=settings.host, port=settings.port, threads=8)
     print(f"Introducer demo ready in {time.monotonic() - started:.1f}s: "
-          f"http://{settings.host}:{server.effective_port}/  (data in {settings.data_dir.resolve()})", flush=True)
+          f"http://{settings.host}:{server.effective_port}/  (data in {settings.data_dir.resolve()})\n"
+          "Other commands: .venv/bin/introducer --help (or `source .venv/bin/activate`, then `introducer …`)",
+          flush=True)
     try:
         server.run()
     finally:

@@ -8,6 +8,7 @@ Ann's ask. Deterministic: the same rows every time, placed relative to the sandb
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from ...domain.model import IntroSpec, Party, Person
 from ...spec import spec_to_stored
@@ -120,7 +121,10 @@ def seed_history(container, account_id: int) -> int:
         account = uow.accounts.get(account_id)
         if account is None or uow.intros.list(account_id, limit=1):
             return 0
+        zone = ZoneInfo(account.timezone or "UTC")
         for row in HISTORY:
-            _add(uow, account, now - timedelta(days=row[0], hours=(row[0] * 7) % 9), row)
+            # each intro starts during the working day, in the introducer's zone
+            day = (now - timedelta(days=row[0])).astimezone(zone)
+            _add(uow, account, day.replace(hour=9 + row[0] % 8, minute=(row[0] * 13) % 60, second=0, microsecond=0), row)
         uow.commit()
     return len(HISTORY)
