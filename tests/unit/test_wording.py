@@ -6,10 +6,14 @@ import re
 
 import pytest
 
+from introducer.domain import compose
+from introducer.domain.lint import lint_intro, lint_spec
+from introducer.domain.model import Policy
 from introducer.domain.names import greeting_name
 from introducer.domain.phrasing import appositive, is_verb_phrase, phrase, undouble
 from introducer.preview import preview
 from introducer.spec import EXAMPLE_SPEC, parse_spec
+from introducer.templating import JinjaRenderer
 
 BIOTECH = {
     "introducer": {"name": "Dana Park", "email": "dana@parkcap.example", "timezone": "America/New_York"},
@@ -105,10 +109,12 @@ def test_the_plain_text_permission_request_has_a_blank_line_before_the_question(
 
 
 def test_the_same_intro_always_gets_the_same_words_and_different_intros_get_different_ones():
+    renderer = JinjaRenderer()
+
     def rendered(email: str) -> str:
         data = copy.deepcopy(EXAMPLE_SPEC)
         data["requester"]["email"] = email
-        return preview(data)["intro"]["text"]
+        return compose.intro(parse_spec(data), renderer, Policy()).text
 
     assert rendered("ann@acme.io") == rendered("ANN@acme.io")
     openings = {_sentences(rendered(f"ann{i}@acme.io"))[3] for i in range(12)}
@@ -148,3 +154,15 @@ def test_blurbs_are_read_as_noun_or_verb_phrases(blurb, verb):
 def test_typed_punctuation_is_trimmed_and_never_doubled():
     assert phrase("  a month.  ") == "a month"
     assert undouble("in a month.. Then,. ok... fine!.") == "in a month. Then. ok... fine!"
+
+
+def test_every_phrasing_keeps_the_etiquette():
+    handovers, renderer = set(), JinjaRenderer()
+    for i in range(40):
+        data = copy.deepcopy(ENGINEERING)
+        data["requester"]["email"] = f"tom{i}@kite.example"
+        spec = parse_spec(data)
+        written = compose.intro(spec, renderer, Policy())
+        assert lint_spec(spec) + lint_intro(spec, written) == [], written.text
+        handovers.add(written.text.strip().split("\n\n")[4])
+    assert len(handovers) == 3  # each way of handing over to the requester is used, and each passes
