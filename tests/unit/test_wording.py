@@ -133,7 +133,7 @@ def test_what_to_call_someone_overrides_the_guess_and_is_stored_with_the_spec():
     ("Ann Lee", "Ann"), ("Lee, Ann", "Ann"), ("Dr. Ann Lee", "Ann"), ("Ann 'Annie' Lee", "Ann"),
     ("Nguyễn Văn An", "Nguyễn Văn An"), ("Wang Xiaoming", "Wang Xiaoming"), ("Kim Min-jun", "Kim Min-jun"),
     ("Kim Smith", "Kim"), ("Lee Child", "Lee"), ("NGUYEN Van An", "NGUYEN Van An"), ("J. Smith", "J. Smith"),
-    ("Cher", "Cher"), ("", "ann"),
+    ("Cher", "Cher"), ("Ms. Okafor", "Ms. Okafor"), ("", "ann"),
 ])
 def test_greetings_never_use_a_family_name_as_a_first_name(name, expected):
     assert greeting_name(name, "ann@acme.io") == expected

@@ -58,8 +58,11 @@ def greeting_name(name: str, email: str = "") -> str:
             return greeting_name(after)
         name = before
     words = _words(name)
+    titled = list(words)
     while len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
         words.pop(0)
+    if len(words) == 1 and len(titled) > 1:
+        return " ".join(titled)  # "Ms. Okafor", not "Hi Okafor"
     if not words:
         return email.split("@")[0]
     if len(words) == 1:
