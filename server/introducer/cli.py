@@ -179,6 +179,7 @@ def _intros_show(args) -> int:
     try:
         with container.uow() as uow:
             view = show_intro(uow, account_id, args.id)
+            tz = uow.accounts.get(account_id).timezone or "UTC"
     except NotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -188,8 +189,17 @@ def _intros_show(args) -> int:
     print(f"Intro {view['id']}: {view['requester']['name']} → {view['target']['name']} ({view['context']})")
     print(f"State: {view['state']}   Next: {view['next_step']}")
     for e in view["timeline"]:
-        print(f"  {e['at']}  {e['message']}")
+        print(f"  {_local(e['at'], tz)}  {e['message']}")
     return 0
+
+
+def _local(iso: str, tz: str) -> str:
+    """An event time as a person reads it, in the account's zone: "Mon 07 Dec 2026 09:05 EST"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    when = datetime.fromisoformat(iso).astimezone(ZoneInfo(tz))
+    return f"{when:%a %d %b %Y %H:%M} {when.tzname()}"
 
 
 def _classify(args) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,9 @@ def test_intros_list_and_show_read_what_the_demo_recorded(tmp_path):
     assert [i["id"] for i in json.loads(listed.stdout)] == [intro_id]
     shown = run("intros", "show", str(intro_id), data_dir=tmp_path)
     assert "awaiting_consent" in shown.stdout and "Permission request to Bob Stone" in shown.stdout
+    # times as a person reads them, in Dana's zone: "Mon 07 Dec 2026 09:05 EST", no ISO microseconds
+    timeline = [line for line in shown.stdout.splitlines() if line.startswith("  ")]
+    assert timeline and all(re.match(r"  \w{3} \d{2} \w{3} \d{4} \d{2}:\d{2} E[SD]T  ", line) for line in timeline), timeline
     assert run("intros", "show", "999", data_dir=tmp_path).returncode == 1
 
 

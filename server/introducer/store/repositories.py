@@ -225,3 +225,8 @@ class EventRepository(_Repository):
         """Oldest first."""
         return list(self.session.scalars(
             select(Event).where(Event.intro_id == intro_id).order_by(Event.at, Event.id)))
+
+    def for_account(self, account_id: int) -> list[Event]:
+        """Every event of an account's intros, oldest first (what the Insights view adds up)."""
+        return list(self.session.scalars(
+            select(Event).where(Event.account_id == account_id).order_by(Event.at, Event.id)))

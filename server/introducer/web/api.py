@@ -12,11 +12,13 @@
     POST   /api/v1/intros/<id>/cancel        → the intro
     POST   /api/v1/intros/<id>/consent       {"role": "target"|"requester", "answer": "yes"|"no"} → the intro
     POST   /api/v1/intros/<id>/send-now      send the drafts waiting for the user → {"sent": n, "intro": …}
+    GET    /api/v1/insights[?months=12]      outcomes: intros per month, consent rate, medians, who declined
+                                             or stalled, most-connected people (service/insights.py)
     GET    /api/v1/settings                  the account's policy
     PATCH  /api/v1/settings                  {policy key: value, …} → the policy (422 on a bad value)
 
-The spec body is `{"requester": {"name", "email", "asked", "blurb"}, "target": {"name", "email", "blurb",
-"consent_given"}, "context", "benefit_to_target", "benefit_to_requester", "shared_connection",
+The spec body is `{"requester": {"name", "email", "asked", "blurb", "call_name"}, "target": {"name", "email",
+"blurb", "consent_given", "call_name"}, "context", "benefit_to_target", "benefit_to_requester", "shared_connection",
 "source_thread_id"}`; the introducer is always the signed-in account. Errors: see web/errors.py.
 """
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ..domain.model import Person, Policy, Role
 from ..domain.numbers import whole_number
 from ..domain.prefill import read_ask
 from ..domain.states import IntroState
-from ..service import connections, intros, views
+from ..service import connections, insights, intros, views
 from ..service.errors import NotFoundError
 from ..spec import field_problems, parse_spec
 from .auth import current_account_id, require_account
@@ -40,8 +42,8 @@ bp.before_request(require_account)
 
 _TEXT = (str, type(None))
 SPEC_SHAPE = {
-    "requester": {"name": _TEXT, "email": _TEXT, "asked": bool, "blurb": _TEXT},
-    "target": {"name": _TEXT, "email": _TEXT, "blurb": _TEXT, "consent_given": bool},
+    "requester": {"name": _TEXT, "email": _TEXT, "asked": bool, "blurb": _TEXT, "call_name": _TEXT},
+    "target": {"name": _TEXT, "email": _TEXT, "blurb": _TEXT, "consent_given": bool, "call_name": _TEXT},
     "context": _TEXT, "benefit_to_target": _TEXT, "benefit_to_requester": _TEXT, "shared_connection": _TEXT,
     "source_thread_id": _TEXT,
 }
@@ -216,6 +218,13 @@ def mark_consent(intro_id: int):
 def send_now(intro_id: int):
     sent = intros.send_now(_container().deps, current_account_id(), intro_id)
     return {"sent": sent, "intro": _intro_view(intro_id)}
+
+
+@bp.get("/insights")
+def get_insights():
+    months = _int_arg("months", 12, 1, 36)
+    with _container().uow() as uow:
+        return insights.for_account(uow, current_account_id(), _container().deps.clock(), months)
 
 
 @bp.get("/settings")

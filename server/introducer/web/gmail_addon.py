@@ -65,6 +65,7 @@ BUTTONS = {
     "home": lambda event, caller: update_card(screens.home_card(caller)),
     "show": lambda event, caller: push_card_action(screens.intro_card(caller, screens.intro_id_of(event))),
     "introduce": lambda event, caller: push_card_action(screens.introduce_card(event, caller)),
+    "insights": lambda event, caller: push_card_action(screens.insights_card(caller)),
     "check": screens.check,
     "start": screens.start,
     "open_draft": lambda event, caller: screens.open_draft(event),

@@ -15,8 +15,8 @@ from ..mail.gmail.open_message import OpenMessage
 from .gmail_event import AddonEvent
 
 OTHER = "other"  # the target dropdown's "someone else" entry: use the typed name and address
-TEXT_FIELDS = ("your_name", "requester_name", "requester_email", "requester_blurb", "target_name", "target_email",
-               "target_blurb", "context", "benefit_to_target", "benefit_to_requester", "shared_connection")
+TEXT_FIELDS = ("your_name", "requester_name", "requester_email", "requester_blurb", "requester_call_name",
+               "target_name", "target_email", "target_blurb", "target_call_name", "context", "benefit_to_target", "benefit_to_requester", "shared_connection")
 OPTIONS = ("ask_requester", "target_agreed", "consent_links")
 STEP_SETTINGS = ("permission_request", "intro", "handoff", "nudges", "decline_note", "expiry_note")
 DAY_SETTINGS = ("consent_nudge_after_days", "requester_reminder_after_days")
@@ -99,8 +99,10 @@ def spec_data(values: dict, me: Person, timezone: str) -> dict:
     return {
         "introducer": {"name": values["your_name"] or me.name, "email": me.email, "timezone": timezone},
         "requester": {"name": values["requester_name"], "email": values["requester_email"],
-                      "asked": "ask_requester" not in options, "blurb": values["requester_blurb"]},
+                      "asked": "ask_requester" not in options, "blurb": values["requester_blurb"],
+                      "call_name": values["requester_call_name"]},
         "target": {"name": name, "email": email, "blurb": values["target_blurb"],
+                   "call_name": values["target_call_name"],
                    "consent_given": "target_agreed" in options},
         "context": values["context"], "benefit_to_target": values["benefit_to_target"],
         "benefit_to_requester": values["benefit_to_requester"], "shared_connection": values["shared_connection"],

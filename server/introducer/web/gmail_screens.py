@@ -16,6 +16,7 @@ from ..domain.prefill import read_ask
 from ..domain.states import IntroState
 from ..mail.gmail.open_message import read_open_message
 from ..mail.port import MailboxError
+from ..service import insights as insight_numbers
 from ..service import intros, views
 from ..service.connections import name_from_email, rename_account
 from ..service.errors import ServiceError
@@ -24,6 +25,7 @@ from . import gmail_form
 from .connect_google import start_url
 from .gmail_cards import compose as compose_cards
 from .gmail_cards import home as home_cards
+from .gmail_cards import insights as insight_cards
 from .gmail_cards import intros as intro_cards
 from .gmail_cards.introduce import introduce
 from .gmail_cards.widgets import (notify, open_created_draft, push_card, push_card_action, update_card,
@@ -102,6 +104,12 @@ def _ask_hints(account, message) -> dict:
                  for p, e in ((i.requester_name, i.requester_email), (i.target_name, i.target_email))]
     known += [p for p in message.to + message.cc]
     return read_ask(theirs[-1].text, message.subject, known).as_dict()
+
+
+def insights_card(caller: AddonCaller) -> dict:
+    with _container().uow() as uow:
+        numbers = insight_numbers.for_account(uow, caller.account_id, _container().deps.clock())
+    return insight_cards.insights(_action_url(), numbers)
 
 
 # --- the Introduce form -------------------------------------------------------------------------------

@@ -43,11 +43,29 @@ SCHEMAS = {
                                                  "severity": {"type": "string", "enum": ["error", "warning"]}}},
     "Spec": {"type": "object", "additionalProperties": False, "properties": {
         "requester": {"type": "object", "additionalProperties": False, "properties": {
-            "name": TEXT, "email": TEXT, "asked": {"type": "boolean"}, "blurb": TEXT}},
+            "name": TEXT, "email": TEXT, "asked": {"type": "boolean"}, "blurb": TEXT,
+            "call_name": TEXT}},
         "target": {"type": "object", "additionalProperties": False, "properties": {
-            "name": TEXT, "email": TEXT, "blurb": TEXT, "consent_given": {"type": "boolean"}}},
+            "name": TEXT, "email": TEXT, "blurb": TEXT, "consent_given": {"type": "boolean"},
+            "call_name": TEXT}},
         "context": TEXT, "benefit_to_target": TEXT, "benefit_to_requester": TEXT, "shared_connection": TEXT,
         "source_thread_id": TEXT}},
+    "Insights": {"type": "object", "properties": {
+        "total": {"type": "integer"}, "introduced": {"type": "integer"},
+        "per_month": {"type": "array", "items": {"type": "object", "properties": {
+            "month": {"type": "string", "example": "2026-11"}, "intros": {"type": "integer"}}}},
+        "consent": {"type": "object", "properties": {
+            **{k: {"type": "integer"} for k in ("asked", "yes", "no", "no_answer", "pending")},
+            "rate": {"type": ["number", "null"], "description": "yes / (yes + no + no_answer)"},
+            "median_hours_ask_to_yes": {"type": ["number", "null"]}}},
+        "median_hours_intro_to_handoff": {"type": ["number", "null"]},
+        "declined_or_stalled": {"type": "array", "items": {"type": "object", "properties": {
+            "intro_id": {"type": "integer"}, "outcome": {"type": "string", "enum": ["declined", "no_answer", "stalled"]},
+            "who": {"type": "array", "items": {"type": "string"}}, "requester": TEXT, "target": TEXT,
+            "context": TEXT, "since": {"type": "string", "format": "date-time"}, "idle_days": {"type": "integer"}}}},
+        "most_connected": {"type": "array", "items": {"type": "object", "properties": {
+            "name": TEXT, "email": TEXT, "intros": {"type": "integer"}}}},
+        "timezone": TEXT, "as_of": {"type": "string", "format": "date-time"}}},
     "Policy": {"type": "object", "properties": {
         **{k: _enum(SendMode) for k in ("permission_request", "intro", "decline_note", "expiry_note", "handoff",
                                         "nudges")},
@@ -156,6 +174,11 @@ PATHS = {
     "/intros/{intro_id}/intro-message": {"get": _op(
         "The intro as Introducer writes it, to insert into a compose window (after everyone agreed)",
         ref("Message"), errors=("401", "404", "409"), params=(INTRO_ID,))},
+    "/insights": {"get": _op(
+        "Outcomes of the account's intros: intros per month, consent rate, median time from ask to yes and from "
+        "intro to handoff, who declined or stalled, the most-connected people", ref("Insights"),
+        errors=("400", "401"), params=({"name": "months", "in": "query", "description": "months per_month covers",
+                                         "schema": {"type": "integer", "minimum": 1, "maximum": 36}},))},
     "/settings": {"get": _op("The account's policy", ref("Policy")),
                   "patch": _op("Change settings", ref("Policy"), body=ref("Policy"), errors=("400", "401", "422"))},
     "/connect/outlook": {"post": _op(

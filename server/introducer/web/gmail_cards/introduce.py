@@ -75,10 +75,13 @@ def who_section(v: dict) -> dict:
         text_input("requester_email", "Requester's address", v["requester_email"], hint=_hint(v, "requester_email")),
         text_input("requester_blurb", "One line about the requester", v["requester_blurb"],
                    hint=_hint(v, "requester_blurb", "e.g. founder of Acme, scheduling software for clinics")),
+        text_input("requester_call_name", "What to call the requester (optional)", v["requester_call_name"],
+                   hint="The name after \u201cHi\u201d; empty: a safe guess from the name"),
         selection("target_pick", "Target: who they want to meet", targets, v["target_pick"]),
         text_input("target_name", "Target's name (someone else)", v["target_name"], hint=_hint(v, "target_name")),
         text_input("target_email", "Target's address (someone else)", v["target_email"], hint=_hint(v, "target_email")),
         text_input("target_blurb", "One line about the target", v["target_blurb"], hint=_hint(v, "target_blurb")),
+        text_input("target_call_name", "What to call the target (optional)", v["target_call_name"]),
         header="Who")
 
 

@@ -49,6 +49,7 @@ export function createApi(base, host) {
     cancel: (id) => call("POST", `/intros/${id}/cancel`),
     consent: (id, role, answer) => call("POST", `/intros/${id}/consent`, {role, answer}),
     sendNow: (id) => call("POST", `/intros/${id}/send-now`),
+    insights: (months) => call("GET", `/insights?months=${months}`),
     settings: () => call("GET", "/settings"),
     updateSettings: (changes) => call("PATCH", "/settings", changes),
   };

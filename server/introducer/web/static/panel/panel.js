@@ -1,4 +1,4 @@
-// The panel's core: tabs (Introduce, Intros, Settings), polling, and the wiring between them.
+// The panel's core: tabs (Introduce, Intros, Insights, Settings), polling, and the wiring between them.
 //
 // It knows nothing about the mail client it runs in. A *host adapter* provides:
 //   getOpenMessage()        → Promise<{from: {name, email}, to: [...], cc: [...], subject, threadId} | null>
@@ -10,6 +10,7 @@
 import { createApi } from "./api.js";
 import { h, replace, useTimeZone } from "./dom.js";
 import { createIntroduceForm } from "./form.js";
+import { createInsights } from "./insights.js";
 import { createIntroDetail, createIntroList } from "./intros.js";
 import { createSettings } from "./settings.js";
 
@@ -43,6 +44,7 @@ export async function mountPanel(root, host, {apiBase = "/api/v1", pollMs = 4000
     "← This thread's intro");
   const threadView = h("div", {class: "thread-intro"}, threadDetail.el, h("div", {class: "actions"}, anotherIntro));
   const detail = createIntroDetail({api, onBack: () => show("intros"), onChanged: changed});
+  const insights = createInsights({api});
   const settings = createSettings({api, me, onSaved: (policy) => form.setSettings(policy),
                                    onNameSaved: (account) => { me = {...me, name: account.name}; who.textContent = account.name; }});
   const form = createIntroduceForm({
@@ -61,7 +63,7 @@ export async function mountPanel(root, host, {apiBase = "/api/v1", pollMs = 4000
   const introduceView = h("div", {}, threadView, backToThread, form.el);
   threadView.hidden = true;
   for (const [key, label, view] of [["introduce", "Introduce", introduceView], ["intros", "Intros", introsView],
-                                    ["settings", "Settings", settings.el]]) {
+                                    ["insights", "Insights", insights.el], ["settings", "Settings", settings.el]]) {
     tabs[key] = h("button", {type: "button", role: "tab", id: `tab-${key}`, "aria-controls": `view-${key}`,
                              onclick: () => show(key)}, label);
     views[key] = h("div", {role: "tabpanel", id: `view-${key}`, "aria-labelledby": `tab-${key}`, class: "view"}, view);
@@ -94,6 +96,7 @@ export async function mountPanel(root, host, {apiBase = "/api/v1", pollMs = 4000
       views[name].hidden = !on;
     }
     if (key === "intros") { list.el.hidden = false; detail.el.hidden = true; }
+    if (key === "insights") insights.load();
     if (key === "settings") api.settings().then((p) => settings.set(p)).catch(() => {});
   }
 
