@@ -60,12 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     intros = sub.add_parser("intros", help="look at intros")
     isub = intros.add_subparsers(metavar="ACTION")
     ls = isub.add_parser("list", help="list intros of an account")
-    ls.add_argument("--account", help="account email (default: the only account)")
+    ls.add_argument("--account", help="account id, address, or PROVIDER:ADDRESS (default: the only account)")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=_intros_list)
     show = isub.add_parser("show", help="one intro with its timeline")
     show.add_argument("id", type=int)
-    show.add_argument("--account", help="account email (default: the only account)")
+    show.add_argument("--account", help="account id, address, or PROVIDER:ADDRESS (default: the only account)")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=_intros_show)
 
@@ -143,15 +143,15 @@ def _db_upgrade(args) -> int:
 def _open_account(args):
     from .bootstrap import build
 
+    from .cli_accounts import AccountChoiceError, pick_account
+
     container = build(Settings(), migrate=False)
     with container.uow() as uow:
-        accounts = uow.accounts.list_active()
-        if args.account:
-            accounts = [a for a in accounts if a.email.lower() == args.account.lower()]
-        if len(accounts) != 1:
-            names = ", ".join(a.email for a in uow.accounts.list_active()) or "none"
-            raise SystemExit(f"choose an account with --account (accounts: {names})")
-        return container, accounts[0].id
+        try:
+            return container, pick_account(uow, args.account).id
+        except AccountChoiceError as exc:
+            container.close()
+            raise SystemExit(f"error: {exc}") from None
 
 
 def _intros_list(args) -> int:
@@ -179,6 +179,7 @@ def _intros_show(args) -> int:
     try:
         with container.uow() as uow:
             view = show_intro(uow, account_id, args.id)
+            tz = uow.accounts.get(account_id).timezone or "UTC"
     except NotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -188,8 +189,17 @@ def _intros_show(args) -> int:
     print(f"Intro {view['id']}: {view['requester']['name']} → {view['target']['name']} ({view['context']})")
     print(f"State: {view['state']}   Next: {view['next_step']}")
     for e in view["timeline"]:
-        print(f"  {e['at']}  {e['message']}")
+        print(f"  {_local(e['at'], tz)}  {e['message']}")
     return 0
+
+
+def _local(iso: str, tz: str) -> str:
+    """An event time as a person reads it, in the account's zone: "Mon 07 Dec 2026 09:05 EST"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    when = datetime.fromisoformat(iso).astimezone(ZoneInfo(tz))
+    return f"{when:%a %d %b %Y %H:%M} {when.tzname()}"
 
 
 def _classify(args) -> int:
