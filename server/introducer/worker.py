@@ -43,7 +43,13 @@ def run_sync_requests(c: Container, limit: int = 20) -> int:
     with c.uow() as uow:
         account_ids = uow.sync.take(limit)
         uow.commit()
-    for account_id in account_ids:
+    for index, account_id in enumerate(account_ids):
+        if c.deps.stopping.is_set():  # asked to stop: hand the rest back for another worker
+            with c.uow() as uow:
+                for left in account_ids[index:]:
+                    uow.sync.request(left, "handed back", c.deps.clock())
+                uow.commit()
+            break
         try:
             ingest.sync_account(c.deps, account_id)
         except Exception:  # one account's failure must not stop the others

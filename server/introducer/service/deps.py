@@ -6,6 +6,7 @@ Nothing here knows Flask or HTTP; the web layer, the worker and the tests build 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Callable
@@ -25,6 +26,9 @@ class Deps:
     window: SendWindow = field(default_factory=SendWindow)
     consent_links: Callable | None = None  # (intro_id, role, account_id=) -> {"yes": url, "no": url}
     worker_id: str = "worker"
+    # Set when the process is asked to stop: loops over claimed work finish the item in hand and give
+    # the rest back instead of holding it until its lease runs out.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 def parse_window(value: str) -> SendWindow:
