@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     worker_id: str | None = Field(None, description="Name of this worker in row claims. Default: host name and pid.")
     sandbox: bool = Field(False, description="Serve the sandbox mail world and its page. On in `introducer demo`; "
                                              "elsewhere only when asked, and never with a non-loopback public URL.")
-    send_window: str = Field("09:00-17:00", description="Local business hours (introducer's time zone) for nudges.")
+    send_window: str = Field("09:00-17:00", description="Local business hours (introducer's time zone) for nudges, "
+                                                                 "Monday to Friday; add days as in 09:00-17:00 Mon-Sat.")
     consent_link_days: int = Field(30, ge=1, le=365, description="Days the one-click Yes/No links in a permission "
                                                                  "request keep working.")
 

@@ -1,0 +1,139 @@
+"""Start deploy/stack.sh for a test and talk to it as a browser, an add-on and an operator would.
+
+The stack runs as its own process group: nginx with TLS from a throw-away CA, two `introducer serve`,
+two `introducer worker`, PostgreSQL and the Google/Microsoft stand-ins. Nothing here reaches into those
+processes; the test sees HTTPS through the proxy, the database (as an operator would) and the sandbox
+world's mailboxes (what people received).
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from datetime import datetime, timezone
+from email.utils import getaddresses
+from pathlib import Path
+
+import requests
+from sqlalchemy import update
+
+from introducer.mail.sandbox.world import SandboxWorld
+from introducer.store.db import make_engine
+from introducer.store.models import Account, DueWork
+from introducer.store.uow import UnitOfWorkFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+STACK = ROOT / "deploy" / "stack.sh"
+START_TIMEOUT = 240
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+class Stack:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.started = time.monotonic()
+        self.process = subprocess.Popen([str(STACK), str(folder)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, start_new_session=True)
+        env_file = folder / "stack.env"
+        while not env_file.exists():
+            if self.process.poll() is not None or time.monotonic() - self.started > START_TIMEOUT:
+                self.stop()
+                raise RuntimeError(f"the stack did not start:\n{self.process.stdout.read()}\n{self.logs()}")
+            time.sleep(0.25)
+        self.env = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
+        self.url = self.env["STACK_URL"]
+        self.start_seconds = float(self.env["STACK_START_SECONDS"])
+        self.engine = make_engine(self.env["DATABASE_URL"])
+        self.uow = UnitOfWorkFactory(self.engine)
+        self.world = SandboxWorld(self.env["STACK_WORLD_DB"])
+
+    # --- processes ------------------------------------------------------------------------------
+    def pids(self) -> dict[str, int]:
+        return {name: int(pid) for name, pid in
+                (line.split() for line in (self.folder / "pids").read_text().splitlines() if line.strip())}
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one process of the stack: no handler runs, whatever it held stays held."""
+        os.kill(self.pids()[name], signal.SIGKILL)
+
+    def logs(self) -> str:
+        return "\n".join(f"== {p.name}\n{p.read_text()[-3000:]}" for p in sorted(self.folder.glob("*.log")))
+
+    def stop(self) -> int:
+        if getattr(self, "world", None) is not None:
+            self.world.close()
+        if getattr(self, "engine", None) is not None:
+            self.engine.dispose()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(90)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        return self.process.returncode
+
+    # --- HTTP as a browser ----------------------------------------------------------------------
+    def browser(self) -> requests.Session:
+        session = requests.Session()
+        session.verify = self.env["STACK_CA"]
+        session.trust_env = False  # no proxy from the environment; the stack's CA only
+        return session
+
+    # --- the world: what people received --------------------------------------------------------
+    def received_from(self, email: str, sender: str) -> list:
+        """Messages in `email`'s mailbox sent by `sender` (not drafts), oldest first."""
+        found = []
+        for summary in self.world.mailbox_threads(email):
+            for message in self.world.thread(email, summary.thread_id):
+                if message.is_draft:
+                    continue
+                senders = {a.lower() for _, a in getaddresses([str(message.parsed()["From"] or "")])}
+                if sender.lower() in senders:
+                    found.append(message)
+        return sorted(found, key=lambda m: m.date)
+
+    # --- the database, as an operator would -----------------------------------------------------
+    def make_due_now(self, intro_id: int, kind: str) -> int:
+        """Time passes: pending `kind` work of the intro falls due now."""
+        with self.uow() as uow:
+            moved = uow.session.execute(
+                update(DueWork).where(DueWork.intro_id == intro_id, DueWork.kind == kind, DueWork.status == "pending")
+                .values(due_at=datetime.now(timezone.utc))).rowcount
+            uow.commit()
+        return moved
+
+    def name_account(self, account_email: str, name: str) -> None:
+        with self.uow() as uow:
+            uow.session.execute(update(Account).where(Account.email == account_email).values(name=name))
+            uow.commit()
+
+
+def outlook_connect(stack: Stack, browser: requests.Session, email: str) -> tuple[requests.Response, str]:
+    """Connect Outlook through the proxy as the add-in's sign-in window does; (start response, API token)."""
+    start = browser.get(f"{stack.url}/connect/microsoft/start", params={"login_hint": email}, allow_redirects=False)
+    assert start.status_code == 302, start.text
+    signed_in = browser.post(start.headers["Location"], data={"account": email})  # the sign-in page, answered
+    signed_in.raise_for_status()
+    action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', signed_in.text).group(1))
+    fields = {name: html.unescape(value) for name, value in _HIDDEN.findall(signed_in.text)}
+    done = browser.post(action, data=fields)  # Microsoft's form_post back to us, through the proxy
+    assert done.status_code == 200, done.text
+    result = json.loads(html.unescape(re.search(r'data-result="([^"]+)"', done.text).group(1)))
+    assert result["status"] == "connected", result
+    return start, result["token"]
+
+
+def wait_until(what: str, check, timeout: float = 120, every: float = 0.5):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(every)
+    raise AssertionError(f"{what}: not within {timeout:.0f}s (last: {last!r})")
