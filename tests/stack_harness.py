@@ -19,11 +19,11 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import requests
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from introducer.mail.sandbox.world import SandboxWorld
 from introducer.store.db import make_engine
-from introducer.store.models import Account, DueWork
+from introducer.store.models import Account, DueWork, Intro, Outbound
 from introducer.store.uow import UnitOfWorkFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,6 +107,19 @@ class Stack:
             uow.commit()
         return moved
 
+    def intro(self, account_email: str, target_email: str) -> tuple[int, str] | None:
+        """(id, state) of the account's intro to `target_email`, read from the database."""
+        with self.uow() as uow:
+            row = uow.session.execute(
+                select(Intro.id, Intro.state).join(Account, Account.id == Intro.account_id)
+                .where(Account.email == account_email, Intro.target_email == target_email)).first()
+        return (row[0], str(getattr(row[1], "value", row[1]))) if row else None
+
+    def sent_steps(self, intro_id: int) -> list[str]:
+        with self.uow() as uow:
+            return sorted(str(getattr(step, "value", step)) for step in uow.session.scalars(
+                select(Outbound.step).where(Outbound.intro_id == intro_id, Outbound.status == "sent")))
+
     def name_account(self, account_email: str, name: str) -> None:
         with self.uow() as uow:
             uow.session.execute(update(Account).where(Account.email == account_email).values(name=name))
@@ -137,3 +150,49 @@ def wait_until(what: str, check, timeout: float = 120, every: float = 0.5):
             return last
         time.sleep(every)
     raise AssertionError(f"{what}: not within {timeout:.0f}s (last: {last!r})")
+
+
+class GmailAddon:
+    """Gmail calling the add-on's HTTP endpoints through the proxy, with the tokens Google would attach."""
+
+    def __init__(self, stack: Stack, email: str):
+        self.stack, self.email = stack, email
+        self.http = stack.browser()
+
+    def _tokens(self, url: str) -> dict:
+        answer = self.http.post(self.stack.env["STACK_CONTROL_URL"] + "/stack/gmail-addon-tokens",
+                                json={"email": self.email, "url": url}, timeout=30)
+        answer.raise_for_status()
+        return answer.json()
+
+    def post(self, url: str, *, parameters: dict | None = None, inputs: dict | None = None,
+             gmail: dict | None = None) -> dict:
+        tokens = self._tokens(url)
+        common = {"hostApp": "GMAIL", "platform": "WEB", "userLocale": "en",
+                  "timeZone": {"id": "America/New_York", "offset": -18000000}}
+        if parameters:
+            common["parameters"] = parameters
+        if inputs:
+            common["formInputs"] = inputs
+        event = {"commonEventObject": common,
+                 "authorizationEventObject": {"userOAuthToken": tokens["userOAuthToken"],
+                                              "userIdToken": tokens["userIdToken"], "systemIdToken": "eyJ.unused.x"},
+                 **({"gmail": gmail} if gmail else {})}
+        answer = self.http.post(url, json=event, headers={"Authorization": f"Bearer {tokens['systemIdToken']}"},
+                                timeout=60)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def trigger(self, path: str, **event) -> dict:
+        return self.post(self.stack.url + path, **event)
+
+    def click(self, card: dict, text: str, **event) -> dict:
+        from gmail_addon_fixtures import find_button
+
+        action = find_button(card, text)["onClick"]["action"]
+        parameters = {p["key"]: p["value"] for p in action.get("parameters", [])}
+        return self.post(action["function"], parameters=parameters, **event)
+
+    def open_message(self, thread_id: str) -> dict:
+        message = self.stack.world.thread(self.email, thread_id)[-1]
+        return {"messageId": message.id, "threadId": thread_id, "accessToken": "AHgP9stack-open-message"}

@@ -10,16 +10,18 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 
-from stack_harness import Stack, outlook_connect, wait_until
+from gmail_addon_fixtures import card_of, find_button, form, inputs_of
+from stack_harness import GmailAddon, Stack, outlook_connect, wait_until
 
 pytestmark = pytest.mark.postgres
 POSTGRES_ENV = "INTRODUCER_TEST_POSTGRES_URL"
 ANN = ("Ann Lee", "ann@acme.example")
 DANA = ("Dana Park", "dana@parkcap.example")
+GINA = ("Gina Hale", "gina@halefund.example")
 
 
 def spec(target: tuple[str, str]) -> dict:
@@ -92,3 +94,62 @@ def test_an_outlook_intro_runs_to_the_handoff_and_a_silent_target_is_nudged(stac
     received = stack.received_from("gus@quiet.example", DANA[1])
     assert len(received) == 2 and received[1].thread_id == received[0].thread_id  # the bump answers the ask
     report(f"deployment e2e, Outlook intro to handoff plus a nudge: {time.monotonic() - began:.1f}s")
+
+
+def gmail_form(target: tuple[str, str]) -> dict:
+    return form(your_name=GINA[0], requester_name=ANN[0], requester_email=ANN[1], requester_blurb="founder of Acme",
+                target_pick="other", target_name=target[0], target_email=target[1],
+                target_blurb="an investor in clinic software", context="healthcare go-to-market",
+                benefit_to_target="an early look at a growing company",
+                benefit_to_requester="advice on selling to clinics", shared_connection="we worked together")
+
+
+@pytest.fixture(scope="module")
+def gmail(stack):
+    """Gina opens the add-on and connects Gmail through the proxy; the add-on, and the start response."""
+    addon = GmailAddon(stack, GINA[1])
+    home = card_of(addon.trigger("/addon/gmail/home"))
+    link = find_button(home, "Connect Gmail")["onClick"]["openLink"]["url"]
+    browser = stack.browser()
+    start = browser.get(link, allow_redirects=False)
+    assert start.status_code == 302, start.text
+    consent_url = start.headers["Location"]
+    chosen = browser.post(consent_url.split("?")[0], allow_redirects=False,  # Google's consent page, answered
+                          data={**dict(parse_qsl(urlsplit(consent_url).query)), "account": GINA[1]})
+    assert chosen.status_code == 302, chosen.text
+    done = browser.get(chosen.headers["Location"], allow_redirects=False)  # Google's redirect, through the proxy
+    assert done.status_code == 200 and "Gmail is connected" in done.text, done.text
+    return addon, link, start
+
+
+def test_gmail_connect_goes_through_the_proxy_with_the_public_https_redirect(stack, gmail):
+    _, link, start = gmail
+    assert link.startswith(f"{stack.url}/connect/google/start?ticket=")  # the card's link is the public one
+    query = parse_qs(urlsplit(start.headers["Location"]).query)
+    assert query["redirect_uri"] == [f"{stack.url}/connect/google/callback"]
+
+
+def test_a_gmail_intro_runs_to_the_handoff_and_a_silent_target_is_nudged(stack, gmail, report):
+    addon, _, _ = gmail
+    began = time.monotonic()
+    home = card_of(addon.trigger("/addon/gmail/home"))
+    chosen = {k: v for k, v in inputs_of(home).items() if k not in ("permission_request", "intro")}
+    addon.click(home, "Save settings", inputs=form(**chosen, permission_request="send", intro="send"))
+    [ask] = [t for t in stack.world.mailbox_threads(GINA[1]) if t.subject == "Could you introduce me?"]
+    opened = addon.open_message(ask.thread_id)
+    card = card_of(addon.trigger("/addon/gmail/on-open", gmail=opened))
+
+    addon.click(card, "Introduce", inputs=gmail_form(("Tara One", "tara1@targets.example")), gmail=opened)
+    intro_id, _ = wait_until("the intro", lambda: stack.intro(GINA[1], "tara1@targets.example"))
+    wait_until("the handoff", lambda: stack.intro(GINA[1], "tara1@targets.example")[1] in ("handed_off", "completed"))
+    assert stack.sent_steps(intro_id) == ["handoff", "intro", "permission_request"]
+    assert len(stack.received_from("tara1@targets.example", GINA[1])) == 3
+
+    addon.click(card, "Introduce", inputs=gmail_form(("Gus Olsen", "gus@quiet.example")), gmail=opened)
+    silent_id, _ = wait_until("the ask to Gus", lambda: (i := stack.intro(GINA[1], "gus@quiet.example"))
+                              and i[1] == "awaiting_consent" and i)
+    assert stack.make_due_now(silent_id, "consent_bump") == 1
+    wait_until("the nudge", lambda: "consent_bump" in stack.sent_steps(silent_id))
+    received = stack.received_from("gus@quiet.example", GINA[1])
+    assert len(received) == 2 and received[1].thread_id == received[0].thread_id
+    report(f"deployment e2e, Gmail intro to handoff plus a nudge: {time.monotonic() - began:.1f}s")

@@ -25,6 +25,7 @@ from pathlib import Path
 from flask import Flask, request
 
 from ...domain.model import Person
+from . import replies
 from .gmail_face import GmailFace
 from .google_identity import account_for
 from .loopback import LoopbackServer
@@ -52,6 +53,9 @@ CAST = [  # answer at once, so an intro runs in seconds of real time
 ]
 
 
+ASK_MESSAGE_ID = "<stack-ask.1@acme.example>"
+
+
 def seed(world: SandboxWorld) -> None:
     for user in (OUTLOOK_USER, GMAIL_USER):
         if world.user(user.email) is None:
@@ -59,6 +63,11 @@ def seed(world: SandboxWorld) -> None:
     for who, behaviour in CAST:
         if world.user(who.email) is None:
             world.add_user(who.name, who.email, behaviour)
+    if not world.find_header(GMAIL_USER.email, "Message-ID", ASK_MESSAGE_ID):  # Ann's ask, to open in Gmail
+        ann = CAST[0][0]
+        world.submit(ann.email, replies.compose(ann, [GMAIL_USER], "Could you introduce me?",
+                                                "Hi Gina, could you introduce me to someone who backs clinic "
+                                                "software?\n\nAnn\n", world.now(), message_id=ASK_MESSAGE_ID))
 
 
 def _control_app(gmail: GmailFace) -> Flask:
