@@ -25,7 +25,6 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 START=$(date +%s.%N)
 ADMIN_URL=${STACK_POSTGRES_URL:-${INTRODUCER_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}}
 DB_NAME=introducer_stack_$(date +%s)_$$
-PIDS=()
 : > "$DIR/pids"
 
 free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -42,17 +41,22 @@ with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 PY
 }
-stop_all() {
+stop_all() {  # SIGTERM to each process, newest first (the proxy before the web processes); DIR/exits says how each ended
   trap - EXIT INT TERM
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  local name pid code
+  : > "$DIR/exits"
+  while read -r name pid; do
+    kill -TERM "$pid" 2>/dev/null || true
+    code=0
+    wait "$pid" 2>/dev/null || code=$?
+    echo "$name $code" >> "$DIR/exits"
+  done < <(tac "$DIR/pids")
   database drop "$DB_NAME" 2>/dev/null || true
   echo "stack stopped"
 }
 trap stop_all EXIT
 trap 'exit 0' INT TERM
 started() {  # started NAME PID: remember a process so the test can find it and the script can stop it
-  PIDS+=("$2")
   echo "$1 $2" >> "$DIR/pids"
 }
 wait_for() {  # wait_for WHAT COMMAND...: up to 60 s

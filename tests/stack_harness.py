@@ -35,6 +35,7 @@ _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 class Stack:
     def __init__(self, folder: Path):
         self.folder = folder
+        self.killed: set[str] = set()
         self.started = time.monotonic()
         self.process = subprocess.Popen([str(STACK), str(folder)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, start_new_session=True)
@@ -59,6 +60,7 @@ class Stack:
     def kill(self, name: str) -> None:
         """SIGKILL one process of the stack: no handler runs, whatever it held stays held."""
         os.kill(self.pids()[name], signal.SIGKILL)
+        self.killed.add(name)
 
     def logs(self) -> str:
         return "\n".join(f"== {p.name}\n{p.read_text()[-3000:]}" for p in sorted(self.folder.glob("*.log")))
@@ -76,6 +78,12 @@ class Stack:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(10)
         return self.process.returncode
+
+    def exits(self) -> dict[str, int]:
+        """How each process ended when the stack was stopped (143 or 137: killed by a signal)."""
+        path = self.folder / "exits"
+        return {name: int(code) for name, code in
+                (line.split() for line in path.read_text().splitlines())} if path.exists() else {}
 
     # --- HTTP as a browser ----------------------------------------------------------------------
     def browser(self) -> requests.Session:
