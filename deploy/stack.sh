@@ -123,7 +123,10 @@ done
 mkdir -p "$DIR/nginx"
 sed -e "s#@UPSTREAMS@#$UPSTREAMS#" -e "s#@LISTEN@#127.0.0.1:$PROXY_PORT#" -e "s#@CERT@#$DIR/server.pem#" \
     -e "s#@KEY@#$DIR/server.key#" -e "s#@RUN@#$DIR/nginx#g" "$ROOT/deploy/nginx.conf" > "$DIR/nginx/nginx.conf"
-"$NGINX" -e "$DIR/nginx/startup-error.log" -p "$DIR/nginx" -c "$DIR/nginx/nginx.conf" -g "daemon off;" \
+# As root, nginx's workers would run as nobody, who cannot write its temporary files into DIR: keep them ours.
+GLOBALS="daemon off;"
+[ "$(id -u)" = 0 ] && GLOBALS="$GLOBALS user root;"
+"$NGINX" -e "$DIR/nginx/startup-error.log" -p "$DIR/nginx" -c "$DIR/nginx/nginx.conf" -g "$GLOBALS" \
   > "$DIR/nginx.log" 2>&1 &
 started nginx $!
 wait_for "nginx" curl -sf --cacert "$DIR/ca.pem" "$URL/healthz"

@@ -59,11 +59,20 @@ class Stack:
 
     def kill(self, name: str) -> None:
         """SIGKILL one process of the stack: no handler runs, whatever it held stays held."""
-        os.kill(self.pids()[name], signal.SIGKILL)
+        pid = self.pids()[name]
+        os.kill(pid, signal.SIGKILL)
         self.killed.add(name)
+        # gone for good (sockets closed) once it is a zombie or reaped; until then it may still accept
+        wait_until(f"{name} to die", lambda: not Path(f"/proc/{pid}").exists() or
+                   "\nState:\tZ" in Path(f"/proc/{pid}/status").read_text(), timeout=10, every=0.05)
 
     def logs(self) -> str:
-        return "\n".join(f"== {p.name}\n{p.read_text()[-3000:]}" for p in sorted(self.folder.glob("*.log")))
+        """The end of each process's log, without the scheduler's notes about skipped overlapping runs."""
+        def tail(path: Path) -> str:
+            lines = [line for line in path.read_text(errors="replace").splitlines() if "apscheduler" not in line]
+            return "\n".join(lines[-40:])
+
+        return "\n".join(f"== {p.name}\n{tail(p)}" for p in sorted(self.folder.glob("*.log")))
 
     def stop(self) -> int:
         if getattr(self, "world", None) is not None:
@@ -84,6 +93,9 @@ class Stack:
         path = self.folder / "exits"
         return {name: int(code) for name, code in
                 (line.split() for line in path.read_text().splitlines())} if path.exists() else {}
+
+    def wait_until(self, what: str, check, **options):
+        return wait_until(what, check, stack=self, **options)
 
     # --- HTTP as a browser ----------------------------------------------------------------------
     def browser(self) -> requests.Session:
@@ -123,6 +135,12 @@ class Stack:
                 .where(Account.email == account_email, Intro.target_email == target_email)).first()
         return (row[0], str(getattr(row[1], "value", row[1]))) if row else None
 
+    def outbound(self, intro_id: int) -> list[tuple[str, str, int]]:
+        """(step, status, attempts) of every message recorded for the intro: what to show when a wait fails."""
+        with self.uow() as uow:
+            return [(str(getattr(r.step, "value", r.step)), str(r.status), r.attempts) for r in uow.session.scalars(
+                select(Outbound).where(Outbound.intro_id == intro_id).order_by(Outbound.id))]
+
     def sent_steps(self, intro_id: int) -> list[str]:
         with self.uow() as uow:
             return sorted(str(getattr(step, "value", step)) for step in uow.session.scalars(
@@ -149,15 +167,21 @@ def outlook_connect(stack: Stack, browser: requests.Session, email: str) -> tupl
     return start, result["token"]
 
 
-def wait_until(what: str, check, timeout: float = 120, every: float = 0.5):
+def wait_until(what: str, check, timeout: float = 240, every: float = 0.5, stack: Stack | None = None,
+               describe=None):
+    """check() until it answers something true; on time-out the error says describe() and the stack's logs."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
-        last = check()
+        try:
+            last = check()
+        except FileNotFoundError:  # a /proc entry vanishing between two looks
+            last = True
         if last:
             return last
         time.sleep(every)
-    raise AssertionError(f"{what}: not within {timeout:.0f}s (last: {last!r})")
+    seen = describe() if describe else last
+    raise AssertionError(f"{what}: not within {timeout:.0f}s (last: {seen!r})\n{stack.logs() if stack else ''}")
 
 
 class GmailAddon:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 
 from gmail_addon_fixtures import card_of, find_button, form, inputs_of
-from stack_harness import GmailAddon, Stack, outlook_connect, wait_until
+from stack_harness import GmailAddon, Stack, outlook_connect
 
 pytestmark = pytest.mark.postgres
 POSTGRES_ENV = "INTRODUCER_TEST_POSTGRES_URL"
@@ -32,17 +34,20 @@ def spec(target: tuple[str, str]) -> dict:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack():
     if not os.environ.get(POSTGRES_ENV):
         pytest.skip(f"{POSTGRES_ENV} is not set, so the deployment stack (PostgreSQL behind nginx) does not run")
     if not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")):
         pytest.skip("nginx is not installed (./scripts/test and .ci/run install it with apt-get)")
-    running = Stack(tmp_path_factory.mktemp("stack"))
+    # its own folder: pytest's shared base folder may be pruned by other runs while the stack lives
+    folder = Path(tempfile.mkdtemp(prefix="introducer-stack-"))
+    running = Stack(folder)
     yield running
     assert running.stop() == 0, running.logs()
     # every process still running stopped cleanly on SIGTERM (the ones the test SIGKILLed show 137)
     assert {name: code for name, code in running.exits().items() if code != 137} == {
         name: 0 for name in running.pids() if name not in running.killed}, running.logs()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +86,10 @@ def test_an_outlook_intro_runs_to_the_handoff_and_a_silent_target_is_nudged(stac
     assert created.status_code == 201, created.text
     intro_id = created.json()["id"]
     # Bob agrees, the intro goes to both, Ann answers in the intro thread, Dana steps out
-    view = wait_until("the handoff", lambda: (v := intro_view(stack, browser, auth, intro_id))["state"] in
-                      ("handed_off", "completed") and v)
+    view = stack.wait_until("the handoff", lambda: (v := intro_view(stack, browser, auth, intro_id))["state"] in
+                            ("handed_off", "completed") and v,
+                            describe=lambda: (intro_view(stack, browser, auth, intro_id)["timeline"],
+                                              stack.outbound(intro_id)))
     steps = sorted(m["step"] for m in view["messages"] if m["status"] == "sent")
     assert steps == ["handoff", "intro", "permission_request"]
     assert len(stack.received_from("bob@stonevc.example", DANA[1])) == 3  # the ask, the intro, the handoff
@@ -90,9 +97,9 @@ def test_an_outlook_intro_runs_to_the_handoff_and_a_silent_target_is_nudged(stac
     silent = browser.post(f"{stack.url}/api/v1/intros", headers=auth, json=spec(("Gus Olsen", "gus@quiet.example")))
     assert silent.status_code == 201, silent.text
     silent_id = silent.json()["id"]
-    wait_until("the ask to Gus", lambda: intro_view(stack, browser, auth, silent_id)["state"] == "awaiting_consent")
+    stack.wait_until("the ask to Gus", lambda: intro_view(stack, browser, auth, silent_id)["state"] == "awaiting_consent")
     assert stack.make_due_now(silent_id, "consent_bump") == 1  # three business days pass
-    wait_until("the nudge", lambda: any(m["step"] == "consent_bump" and m["status"] == "sent"
+    stack.wait_until("the nudge", lambda: any(m["step"] == "consent_bump" and m["status"] == "sent"
                                         for m in intro_view(stack, browser, auth, silent_id)["messages"]))
     received = stack.received_from("gus@quiet.example", DANA[1])
     assert len(received) == 2 and received[1].thread_id == received[0].thread_id  # the bump answers the ask
@@ -143,16 +150,17 @@ def test_a_gmail_intro_runs_to_the_handoff_and_a_silent_target_is_nudged(stack, 
     card = card_of(addon.trigger("/addon/gmail/on-open", gmail=opened))
 
     addon.click(card, "Introduce", inputs=gmail_form(("Tara One", "tara1@targets.example")), gmail=opened)
-    intro_id, _ = wait_until("the intro", lambda: stack.intro(GINA[1], "tara1@targets.example"))
-    wait_until("the handoff", lambda: stack.intro(GINA[1], "tara1@targets.example")[1] in ("handed_off", "completed"))
+    intro_id, _ = stack.wait_until("the intro", lambda: stack.intro(GINA[1], "tara1@targets.example"))
+    stack.wait_until("the handoff", lambda: stack.intro(GINA[1], "tara1@targets.example")[1] in ("handed_off", "completed"),
+                     describe=lambda: (stack.intro(GINA[1], "tara1@targets.example"), stack.outbound(intro_id)))
     assert stack.sent_steps(intro_id) == ["handoff", "intro", "permission_request"]
     assert len(stack.received_from("tara1@targets.example", GINA[1])) == 3
 
     addon.click(card, "Introduce", inputs=gmail_form(("Gus Olsen", "gus@quiet.example")), gmail=opened)
-    silent_id, _ = wait_until("the ask to Gus", lambda: (i := stack.intro(GINA[1], "gus@quiet.example"))
+    silent_id, _ = stack.wait_until("the ask to Gus", lambda: (i := stack.intro(GINA[1], "gus@quiet.example"))
                               and i[1] == "awaiting_consent" and i)
     assert stack.make_due_now(silent_id, "consent_bump") == 1
-    wait_until("the nudge", lambda: "consent_bump" in stack.sent_steps(silent_id))
+    stack.wait_until("the nudge", lambda: "consent_bump" in stack.sent_steps(silent_id))
     received = stack.received_from("gus@quiet.example", GINA[1])
     assert len(received) == 2 and received[1].thread_id == received[0].thread_id
     report(f"deployment e2e, Gmail intro to handoff plus a nudge: {time.monotonic() - began:.1f}s")
@@ -176,9 +184,9 @@ def test_killing_a_web_and_a_worker_mid_flow_loses_nothing_and_doubles_nothing(s
     ids += [introduce(t) for t in targets[3:]]  # the proxy passes web1's refused connections to web2
 
     # A row the killed worker held comes back when its lease runs out (outbound: 2 min, due work: 5 min).
-    wait_until("every intro handed off", lambda: all(
-        intro_view(stack, browser, auth, i)["state"] in ("handed_off", "completed") for i in ids), timeout=360,
-        every=1)
+    stack.wait_until("every intro handed off", lambda: all(
+        intro_view(stack, browser, auth, i)["state"] in ("handed_off", "completed") for i in ids), timeout=420,
+        every=1, describe=lambda: {i: stack.outbound(i) for i in ids})
     for intro_id, (_, email) in zip(ids, targets):
         assert stack.sent_steps(intro_id) == ["handoff", "intro", "permission_request"], intro_id
         received = stack.received_from(email, DANA[1])
