@@ -44,16 +44,23 @@ def sync_account(deps: Deps, account_id: int) -> int:
         log.warning("sync of account %s postponed: %s", account_id, exc)
         _sync_again(deps, account_id)
         return 0
+    named: set[str] = set()
     with deps.uow() as uow:
         if changes.reset:
             threads = uow.intros.open_thread_ids(account_id)
             log.info("account %s: change cursor too old; re-reading %d tracked threads", account_id, len(threads))
         else:
-            threads = uow.intros.tracked_among(account_id, {m.thread_id for m in changes.messages})
+            named = {m.thread_id for m in changes.messages}
+            threads = uow.intros.tracked_among(account_id, named)
+        # A reply can land before we record the thread of the message it answers (the provider call has
+        # returned in another process, its commit not yet made): while a send is in flight, changes in
+        # threads we do not know yet are read again on the next sync rather than passed over.
+        hold = bool(not changes.reset and named - threads and uow.outbound.in_flight(account_id, deps.clock()))
     read = [process_thread(deps, account_id, thread_id, mailbox) for thread_id in sorted(threads)]
-    if not all(read):
-        log.warning("account %s: %d thread(s) not read; the change cursor stays for another sync",
-                    account_id, read.count(False))
+    if not all(read) or hold:
+        if not all(read):
+            log.warning("account %s: %d thread(s) not read; the change cursor stays for another sync",
+                        account_id, read.count(False))
         _sync_again(deps, account_id)
         return len(threads)
     with deps.uow() as uow:
