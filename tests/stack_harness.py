@@ -72,7 +72,8 @@ class Stack:
             lines = [line for line in path.read_text(errors="replace").splitlines() if "apscheduler" not in line]
             return "\n".join(lines[-40:])
 
-        return "\n".join(f"== {p.name}\n{tail(p)}" for p in sorted(self.folder.glob("*.log")))
+        files = sorted(self.folder.glob("*.log")) + sorted(self.folder.glob("nginx/*error.log"))
+        return "\n".join(f"== {p.name}\n{tail(p)}" for p in files)
 
     def stop(self) -> int:
         if getattr(self, "world", None) is not None:

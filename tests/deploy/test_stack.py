@@ -98,7 +98,8 @@ def test_an_outlook_intro_runs_to_the_handoff_and_a_silent_target_is_nudged(stac
     assert silent.status_code == 201, silent.text
     silent_id = silent.json()["id"]
     stack.wait_until("the ask to Gus", lambda: intro_view(stack, browser, auth, silent_id)["state"] == "awaiting_consent")
-    assert stack.make_due_now(silent_id, "consent_bump") == 1  # three business days pass
+    # three business days pass (the bump is scheduled once the ask has gone out)
+    stack.wait_until("the bump to be scheduled", lambda: stack.make_due_now(silent_id, "consent_bump") == 1)
     stack.wait_until("the nudge", lambda: any(m["step"] == "consent_bump" and m["status"] == "sent"
                                         for m in intro_view(stack, browser, auth, silent_id)["messages"]))
     received = stack.received_from("gus@quiet.example", DANA[1])
@@ -159,7 +160,8 @@ def test_a_gmail_intro_runs_to_the_handoff_and_a_silent_target_is_nudged(stack, 
     addon.click(card, "Introduce", inputs=gmail_form(("Gus Olsen", "gus@quiet.example")), gmail=opened)
     silent_id, _ = stack.wait_until("the ask to Gus", lambda: (i := stack.intro(GINA[1], "gus@quiet.example"))
                               and i[1] == "awaiting_consent" and i)
-    assert stack.make_due_now(silent_id, "consent_bump") == 1
+    # three business days pass (the bump is scheduled once the ask has gone out)
+    stack.wait_until("the bump to be scheduled", lambda: stack.make_due_now(silent_id, "consent_bump") == 1)
     stack.wait_until("the nudge", lambda: "consent_bump" in stack.sent_steps(silent_id))
     received = stack.received_from("gus@quiet.example", GINA[1])
     assert len(received) == 2 and received[1].thread_id == received[0].thread_id
@@ -173,9 +175,21 @@ def test_killing_a_web_and_a_worker_mid_flow_loses_nothing_and_doubles_nothing(s
     began = time.monotonic()
     targets = [(f"Tara {n}", f"tara{n}@targets.example") for n in range(2, 8)]
 
+    settings = browser.patch(f"{stack.url}/api/v1/settings", headers=auth,
+                             json={"permission_request": "send", "intro": "send"})
+    assert settings.status_code == 200, settings.text
+    unanswered = []
+
     def introduce(target) -> int:
         created = browser.post(f"{stack.url}/api/v1/intros", headers=auth, json=spec(target))
-        assert created.status_code == 201, created.text
+        if created.status_code == 502:  # the proxy lost the answer: look before trying again, as a person would
+            unanswered.append(target[1])
+            listed = browser.get(f"{stack.url}/api/v1/intros", headers=auth).json()
+            found = [i["id"] for i in listed["intros"] if i["target"]["email"] == target[1]]
+            if found:
+                return found[0]
+            created = browser.post(f"{stack.url}/api/v1/intros", headers=auth, json=spec(target))
+        assert created.status_code == 201, f"{created.status_code} {created.text}\n{stack.logs()}"
         return created.json()["id"]
 
     ids = [introduce(t) for t in targets[:3]]
@@ -192,4 +206,5 @@ def test_killing_a_web_and_a_worker_mid_flow_loses_nothing_and_doubles_nothing(s
         received = stack.received_from(email, DANA[1])
         assert len(received) == 3, [m.subject for m in received]  # no doubles, none missing
         assert len(stack.received_from(ANN[1], DANA[1])) >= len(ids)
-    report(f"deployment e2e, 6 Outlook intros with a web and a worker SIGKILLed: {time.monotonic() - began:.1f}s")
+    report(f"deployment e2e, 6 Outlook intros with a web and a worker SIGKILLed: {time.monotonic() - began:.1f}s "
+           f"({len(unanswered)} request(s) answered 502 by the proxy)")
