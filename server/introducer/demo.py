@@ -60,11 +60,16 @@ def run_demo(settings: Settings, provider: str = "sandbox", started: float | Non
                                                 "poll_seconds": 10.0})
     container, seeded = prepare(demo_settings, provider)
     container.deps.stopping = stop
+    from .mail.sandbox.history import seed_history
+
+    seed_history(container, seeded["account_id"])  # past intros for the Insights view; Ann's ask stays first
     sched = scheduler(container)
     sched.start()
     server = waitress_server(create_app(container), sock, proxy_hops=settings.proxy_hops)
     print(f"Introducer demo ready in {time.monotonic() - started:.1f}s: "
-          f"http://{settings.host}:{port}/  (data in {settings.data_dir.resolve()})", flush=True)
+          f"http://{settings.host}:{port}/  (data in {settings.data_dir.resolve()})\n"
+          "Other commands: .venv/bin/introducer --help (or `source .venv/bin/activate`, then `introducer …`)",
+          flush=True)
     try:
         serve_until(server, stop)
     finally:

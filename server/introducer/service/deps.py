@@ -13,6 +13,7 @@ from typing import Callable
 
 from ..domain.business_time import SendWindow
 from ..domain.compose import Renderer
+from ..domain.message_keys import MessageKeys
 
 log = logging.getLogger("introducer")
 
@@ -26,6 +27,8 @@ class Deps:
     window: SendWindow = field(default_factory=SendWindow)
     consent_links: Callable | None = None  # (intro_id, role, account_id=) -> {"yes": url, "no": url}
     worker_id: str = "worker"
+    # keys of our outbound messages (a MAC under the secret key); bootstrap passes the configured secret
+    message_keys: MessageKeys = field(default_factory=MessageKeys.random)
     # Set when the process is asked to stop: loops over claimed work finish the item in hand and give
     # the rest back instead of holding it until its lease runs out.
     stopping: threading.Event = field(default_factory=threading.Event)
