@@ -49,7 +49,6 @@ class Container:
 
 def build(settings: Settings, *, world=None, clock: Callable[[], datetime] | None = None,
           mailboxes: Callable | None = None, migrate: bool = True) -> Container:
-    check_sandbox(settings)
     engine = make_engine(settings.effective_database_url)
     if migrate:
         upgrade(engine)
@@ -75,7 +74,8 @@ def build(settings: Settings, *, world=None, clock: Callable[[], datetime] | Non
 
 
 def check_sandbox(settings: Settings) -> None:
-    """The sandbox lets anyone sign in as any of its mailboxes: a demo on this machine, never a public service."""
+    """The sandbox lets anyone sign in as any of its mailboxes: a demo on this machine, never a public service.
+    The commands that start a service (serve, worker, demo) call this first."""
     if not settings.sandbox or not settings.public_url:
         return
     host = urlsplit(settings.public_url).hostname or ""

@@ -110,10 +110,11 @@ def _serve(args) -> int:
     import threading
 
     from .app import create_app
-    from .bootstrap import build
+    from .bootstrap import build, check_sandbox
     from .serving import bind, on_stop_signals, serve_until, waitress_server
 
     settings = _settings(args)
+    check_sandbox(settings)
     stop = threading.Event()
     on_stop_signals(stop)
     sock = bind(settings.host, settings.port)  # before anything else: a port in use is a clear error
@@ -133,13 +134,15 @@ def _serve(args) -> int:
 def _worker(args) -> int:
     import threading
 
-    from .bootstrap import build
+    from .bootstrap import build, check_sandbox
     from .serving import on_stop_signals
     from .worker import run_once, scheduler
 
+    settings = _settings(args)
+    check_sandbox(settings)
     stop = threading.Event()
     on_stop_signals(stop)
-    container = build(_settings(args))
+    container = build(settings)
     container.deps.stopping = stop
     if args.once:
         run_once(container)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import time
 
-from .bootstrap import Container, build, ensure_account
+from .bootstrap import Container, build, check_sandbox, ensure_account
 from .config import Settings
 
 
@@ -54,6 +54,7 @@ def run_demo(settings: Settings, provider: str = "sandbox", started: float | Non
     started = started if started is not None else time.monotonic()
     stop = threading.Event()
     on_stop_signals(stop)
+    check_sandbox(settings.model_copy(update={"sandbox": True}))
     sock = bind(settings.host, settings.port)  # before seeding: a port in use is a clear error
     port = sock.getsockname()[1]  # --port 0 takes a free port; links and sign-in use the real one
     demo_settings = settings.model_copy(update={"port": port, "sync_seconds": 1.0, "dispatch_seconds": 2.0,

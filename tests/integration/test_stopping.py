@@ -42,7 +42,7 @@ def test_due_work_claimed_by_a_stopping_worker_is_handed_back_untouched(uow_fact
         assert len(claimed) == 3
 
 
-def test_sync_requests_taken_by_a_stopping_worker_are_requested_again(uow_factory, seeded):
+def test_sync_requests_leased_by_a_stopping_worker_are_released(uow_factory, seeded):
     account_a, _, account_b, _ = seeded
     with uow_factory() as uow:
         uow.sync.request(account_a, "push", T0 - timedelta(seconds=2))
@@ -51,5 +51,5 @@ def test_sync_requests_taken_by_a_stopping_worker_are_requested_again(uow_factor
     deps = _deps(uow_factory, lambda account: None)
     deps.stopping.set()
     assert run_sync_requests(SimpleNamespace(uow=uow_factory, deps=deps)) == 2
-    with uow_factory() as uow:
-        assert sorted(uow.sync.take(10)) == sorted([account_a, account_b])
+    with uow_factory() as uow:  # another worker, the same moment: no lease to wait out
+        assert sorted(a for a, _ in uow.sync.take(10, T0, "w2")) == sorted([account_a, account_b])

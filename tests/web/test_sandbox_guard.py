@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from introducer.app import create_app
-from introducer.bootstrap import build
+from introducer.bootstrap import build, check_sandbox
 from introducer.config import Settings, SettingsError
 
 from web_helpers import DANA
@@ -77,9 +77,9 @@ def test_the_sandbox_is_off_by_default_outside_the_demo(tmp_path):
 @pytest.mark.parametrize("url", ["https://intros.example.com", "http://192.168.1.5:8080"])
 def test_the_sandbox_is_refused_with_a_public_url(tmp_path, url):
     with pytest.raises(SettingsError, match="the sandbox .* is a local demo"):
-        build(Settings(data_dir=tmp_path, sandbox=True, public_url=url))
+        check_sandbox(Settings(data_dir=tmp_path, sandbox=True, public_url=url))
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"])
 def test_the_sandbox_runs_with_a_loopback_public_url(tmp_path, url):
-    build(Settings(data_dir=tmp_path, sandbox=True, public_url=url)).close()
+    check_sandbox(Settings(data_dir=tmp_path, sandbox=True, public_url=url))
