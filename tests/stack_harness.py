@@ -147,11 +147,6 @@ class Stack:
             return sorted(str(getattr(step, "value", step)) for step in uow.session.scalars(
                 select(Outbound.step).where(Outbound.intro_id == intro_id, Outbound.status == "sent")))
 
-    def name_account(self, account_email: str, name: str) -> None:
-        with self.uow() as uow:
-            uow.session.execute(update(Account).where(Account.email == account_email).values(name=name))
-            uow.commit()
-
 
 def outlook_connect(stack: Stack, browser: requests.Session, email: str) -> tuple[requests.Response, str]:
     """Connect Outlook through the proxy as the add-in's sign-in window does; (start response, API token)."""

@@ -55,8 +55,6 @@ def outlook(stack):
     """Dana connects Outlook through the proxy; her API token, and the start response to inspect."""
     browser = stack.browser()
     start, token = outlook_connect(stack, browser, DANA[1])
-    # The sign-in window's account has no display name yet; the intro's signature needs one.
-    stack.name_account(DANA[1], DANA[0])
     return browser, start, {"Authorization": f"Bearer {token}"}
 
 
@@ -68,7 +66,9 @@ def intro_view(stack, browser, auth, intro_id) -> dict:
 
 def test_outlook_connect_goes_through_the_proxy_with_the_public_https_redirect(stack, outlook, report):
     report(f"deployment stack start (nginx, 2 web, 2 workers, stand-ins, new database): {stack.start_seconds:.1f}s")
-    _, start, _ = outlook
+    browser, start, auth = outlook
+    me = browser.get(f"{stack.url}/api/v1/me", headers=auth).json()
+    assert (me["email"], me["name"]) == (DANA[1], DANA[0])  # the name came with the sign-in
     query = parse_qs(urlsplit(start.headers["Location"]).query)
     assert query["redirect_uri"] == [f"{stack.url}/connect/microsoft/callback"]
     cookie = start.headers["Set-Cookie"]
@@ -138,6 +138,8 @@ def test_gmail_connect_goes_through_the_proxy_with_the_public_https_redirect(sta
     assert link.startswith(f"{stack.url}/connect/google/start?ticket=")  # the card's link is the public one
     query = parse_qs(urlsplit(start.headers["Location"]).query)
     assert query["redirect_uri"] == [f"{stack.url}/connect/google/callback"]
+    cookie = start.headers["Set-Cookie"]  # the flow's state waits in the session cookie, https only
+    assert "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_a_gmail_intro_runs_to_the_handoff_and_a_silent_target_is_nudged(stack, gmail, report):
