@@ -6,15 +6,17 @@ world or mailbox factory; nothing is created at import time.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
+from urllib.parse import urlsplit
 
 from .auth.consent_tokens import consent_tokens, link_builder
 from .auth.crypto import TokenCipher
-from .config import Settings
+from .config import Settings, SettingsError
 from .domain.address import person
 from .domain.message_keys import MessageKeys
 from .domain.model import Person
@@ -69,6 +71,21 @@ def build(settings: Settings, *, world=None, clock: Callable[[], datetime] | Non
         message_keys=MessageKeys(settings.secret("secret_key")),
     )
     return Container(settings=settings, engine=engine, uow=uow, deps=deps, cipher=cipher, world=world, faces={})
+
+
+def check_sandbox(settings: Settings) -> None:
+    """The sandbox lets anyone sign in as any of its mailboxes: a demo on this machine, never a public service.
+    The commands that start a service (serve, worker, demo) call this first."""
+    if not settings.sandbox or not settings.public_url:
+        return
+    host = urlsplit(settings.public_url).hostname or ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    if not loopback:
+        raise SettingsError(f"the sandbox (INTRODUCER_SANDBOX) is a local demo and cannot run with the public URL "
+                            f"{settings.public_url}: turn the sandbox off or use a loopback URL")
 
 
 def _consent_links(settings: Settings, clock: Callable[[], datetime]) -> Callable | None:

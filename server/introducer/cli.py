@@ -7,7 +7,7 @@ import logging
 import sys
 import time
 
-from .config import Settings
+from .config import Settings, SettingsError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return args.func(args) or 0
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `introducer … | head`: the reader went away, which is fine
@@ -104,28 +107,54 @@ def _demo(args) -> int:
 
 
 def _serve(args) -> int:
-    from waitress import serve
+    import threading
 
     from .app import create_app
-    from .bootstrap import build
+    from .bootstrap import build, check_sandbox
+    from .serving import bind, on_stop_signals, serve_until, waitress_server
 
     settings = _settings(args)
+    check_sandbox(settings)
+    stop = threading.Event()
+    on_stop_signals(stop)
+    sock = bind(settings.host, settings.port)  # before anything else: a port in use is a clear error
     container = build(settings)
-    print(f"Introducer listening on http://{settings.host}:{settings.port}/", flush=True)
-    serve(create_app(container), host=settings.host, port=settings.port, threads=args.threads)
+    container.deps.stopping = stop
+    server = waitress_server(create_app(container), sock, proxy_hops=settings.proxy_hops, threads=args.threads)
+    host, port = sock.getsockname()[:2]
+    print(f"Introducer listening on http://{host}:{port}/", flush=True)
+    try:
+        serve_until(server, stop)
+    finally:
+        container.close()
+    print("Introducer web server stopped.", flush=True)
     return 0
 
 
 def _worker(args) -> int:
-    from .bootstrap import build
+    import threading
+
+    from .bootstrap import build, check_sandbox
+    from .serving import on_stop_signals
     from .worker import run_once, scheduler
 
-    container = build(_settings(args))
+    settings = _settings(args)
+    check_sandbox(settings)
+    stop = threading.Event()
+    on_stop_signals(stop)
+    container = build(settings)
+    container.deps.stopping = stop
     if args.once:
         run_once(container)
         return 0
-    print("Introducer worker running; Ctrl-C to stop.", flush=True)
-    scheduler(container, blocking=True).start()
+    sched = scheduler(container)
+    sched.start()
+    print("Introducer worker running; Ctrl-C or SIGTERM to stop.", flush=True)
+    while not stop.wait(1.0):
+        pass
+    sched.shutdown(wait=True)  # jobs in flight finish their item and give the rest of their claims back
+    container.close()
+    print("Introducer worker stopped.", flush=True)
     return 0
 
 

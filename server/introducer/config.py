@@ -11,6 +11,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 Provider = Literal["sandbox", "gmail", "outlook"]
 
 
+class SettingsError(ValueError):
+    """A setting (or the machine) that cannot work as configured; the commands print it as one line."""
+
+
 class Settings(BaseSettings):
     """Effective configuration. Each field's description is the documentation `introducer config` prints."""
 
@@ -42,8 +46,10 @@ class Settings(BaseSettings):
     dispatch_seconds: float = Field(30.0, description="How often the worker looks for due nudges and pending sends.")
     sync_seconds: float = Field(2.0, description="How often the worker handles recorded sync requests (from webhooks).")
     worker_id: str | None = Field(None, description="Name of this worker in row claims. Default: host name and pid.")
-    sandbox: bool = Field(True, description="Serve the sandbox mail world and its page (the demo). Off in production.")
-    send_window: str = Field("09:00-17:00", description="Local business hours (introducer's time zone) for nudges.")
+    sandbox: bool = Field(False, description="Serve the sandbox mail world and its page. On in `introducer demo`; "
+                                             "elsewhere only when asked, and never with a non-loopback public URL.")
+    send_window: str = Field("09:00-17:00", description="Local business hours (introducer's time zone) for nudges, "
+                                                                 "Monday to Friday; add days as in 09:00-17:00 Mon-Sat.")
     consent_link_days: int = Field(30, ge=1, le=365, description="Days the one-click Yes/No links in a permission "
                                                                  "request keep working.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import time
 
-from .bootstrap import Container, build, ensure_account
+from .bootstrap import Container, build, check_sandbox, ensure_account
 from .config import Settings
 
 
@@ -45,27 +45,36 @@ def wire_sandbox_push(container: Container) -> None:
 
 
 def run_demo(settings: Settings, provider: str = "sandbox", started: float | None = None) -> int:
-    from waitress import create_server
+    import threading
 
     from .app import create_app
+    from .serving import bind, on_stop_signals, serve_until, waitress_server
     from .worker import scheduler
 
     started = started if started is not None else time.monotonic()
-    demo_settings = settings.model_copy(update={"sync_seconds": 1.0, "dispatch_seconds": 2.0, "poll_seconds": 10.0})
+    stop = threading.Event()
+    on_stop_signals(stop)
+    check_sandbox(settings.model_copy(update={"sandbox": True}))
+    sock = bind(settings.host, settings.port)  # before seeding: a port in use is a clear error
+    port = sock.getsockname()[1]  # --port 0 takes a free port; links and sign-in use the real one
+    demo_settings = settings.model_copy(update={"port": port, "sync_seconds": 1.0, "dispatch_seconds": 2.0,
+                                                "poll_seconds": 10.0})
     container, seeded = prepare(demo_settings, provider)
+    container.deps.stopping = stop
     from .mail.sandbox.history import seed_history
 
     seed_history(container, seeded["account_id"])  # past intros for the Insights view; Ann's ask stays first
     sched = scheduler(container)
     sched.start()
-    server = create_server(create_app(container), host=settings.host, port=settings.port, threads=8)
+    server = waitress_server(create_app(container), sock, proxy_hops=settings.proxy_hops)
     print(f"Introducer demo ready in {time.monotonic() - started:.1f}s: "
-          f"http://{settings.host}:{server.effective_port}/  (data in {settings.data_dir.resolve()})\n"
+          f"http://{settings.host}:{port}/  (data in {settings.data_dir.resolve()})\n"
           "Other commands: .venv/bin/introducer --help (or `source .venv/bin/activate`, then `introducer …`)",
           flush=True)
     try:
-        server.run()
+        serve_until(server, stop)
     finally:
-        sched.shutdown(wait=False)
+        sched.shutdown(wait=True)
         container.close()
+    print("Introducer demo stopped.", flush=True)
     return 0

@@ -50,7 +50,13 @@ def run_sync_requests(c: Container, limit: int = 20) -> int:
     with c.uow() as uow:
         taken = uow.sync.take(limit, c.deps.clock(), worker, SYNC_LEASE)
         uow.commit()
-    for account_id, version in taken:
+    for index, (account_id, version) in enumerate(taken):
+        if c.deps.stopping.is_set():  # asked to stop: give the rest back now rather than when the lease ends
+            with c.uow() as uow:
+                for left, _ in taken[index:]:
+                    uow.sync.release(left, worker)
+                uow.commit()
+            break
         try:
             ingest.sync_account(c.deps, account_id)
         except Exception:  # one account's failure must not stop the others

@@ -42,3 +42,42 @@ def test_a_change_feed_that_could_not_be_read_is_read_again_on_the_next_sync(dem
     ingest.sync_account(demo.deps, demo.account_id)
     run_sync_requests(demo.container)
     assert demo.view(intro_id)["state"] == "consented"
+
+
+class _SlowToRecord:
+    """A mailbox whose send reaches the provider, then lets `meanwhile` run before it returns: the moment
+    when the message exists at the provider but its thread is not yet recorded as ours."""
+
+    def __init__(self, mailbox, meanwhile):
+        self._mailbox, self._meanwhile = mailbox, meanwhile
+
+    def send(self, message):
+        created = self._mailbox.send(message)
+        meanwhile, self._meanwhile = self._meanwhile, None
+        if meanwhile:
+            meanwhile(created)
+        return created
+
+    def __getattr__(self, name):
+        return getattr(self._mailbox, name)
+
+
+def test_a_reply_that_lands_before_its_thread_is_recorded_is_not_passed_over(demo):
+    """Another worker syncs while our send is still in flight; Bob has already answered the ask."""
+    intros.update_settings(demo.deps, demo.account_id, {"permission_request": "send"})
+
+    def bob_answers_and_another_worker_syncs(created):
+        [bobs] = demo.world.inbox(BOB.email)
+        ask = demo.world.thread(BOB.email, bobs.thread_id)[0].parsed()
+        demo.world.submit(BOB.email, compose(BOB, [Person("Dana Park", demo.dana)], "Re: " + str(ask["Subject"]),
+                                             "Yes, happy to.", demo.world.now(), replying_to=ask))
+        ingest.sync_account(demo.deps, demo.account_id)  # the thread is not ours yet: nothing to read there
+
+    plain = demo.deps.mailboxes
+    hook = {"meanwhile": bob_answers_and_another_worker_syncs}
+    demo.deps.mailboxes = lambda account: _SlowToRecord(plain(account), hook.pop("meanwhile", None))
+    intro_id = intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    demo.deps.mailboxes = plain
+    assert demo.view(intro_id)["state"] == "awaiting_consent"
+    ingest.sync_account(demo.deps, demo.account_id)  # the next sync, now that the thread is recorded
+    assert demo.view(intro_id)["state"] == "consented"

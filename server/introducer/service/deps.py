@@ -6,6 +6,7 @@ Nothing here knows Flask or HTTP; the web layer, the worker and the tests build 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Callable
@@ -28,14 +29,26 @@ class Deps:
     worker_id: str = "worker"
     # keys of our outbound messages (a MAC under the secret key); bootstrap passes the configured secret
     message_keys: MessageKeys = field(default_factory=MessageKeys.random)
+    # Set when the process is asked to stop: loops over claimed work finish the item in hand and give
+    # the rest back instead of holding it until its lease runs out.
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def parse_window(value: str) -> SendWindow:
-    """'09:00-17:00' -> SendWindow; ValueError with a clear message otherwise."""
+    """'09:00-17:00' (Monday to Friday) or '09:00-17:00 Mon-Sat' -> SendWindow; ValueError naming the problem."""
+    hours, _, days = value.strip().partition(" ")
     try:
-        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
+        start, end = (time.fromisoformat(part.strip()) for part in hours.split("-"))
     except ValueError:
-        raise ValueError(f"send window {value!r} must look like 09:00-17:00") from None
+        raise ValueError(f"send window {value!r} must look like 09:00-17:00 (or 09:00-17:00 Mon-Sat)") from None
     if start >= end:
         raise ValueError(f"send window {value!r} must end after it starts")
-    return SendWindow(start=start, end=end)
+    if not days.strip():
+        return SendWindow(start=start, end=end)
+    first, _, last = days.strip().lower().partition("-")
+    if first not in DAYS or (last or first) not in DAYS or DAYS.index(last or first) < DAYS.index(first):
+        raise ValueError(f"send window {value!r}: the days must be a range such as Mon-Fri or Mon-Sun")
+    return SendWindow(start=start, end=end, weekdays=frozenset(range(DAYS.index(first), DAYS.index(last or first) + 1)))

@@ -63,16 +63,23 @@ def sync_account(deps: Deps, account_id: int) -> int:
                     account_id, exc, pause)
         return _read_open_threads(deps, account_id, mailbox, f"{PAUSED}{attempts}:{(now + pause).isoformat()}")
     reset = changes.reset or cursor is None or paused is not None
+    named: set[str] = set()
     with deps.uow() as uow:
         if reset:
             threads = uow.intros.open_thread_ids(account_id)
             log.info("account %s: no usable change cursor; re-reading %d open threads", account_id, len(threads))
         else:
-            threads = uow.intros.tracked_among(account_id, {m.thread_id for m in changes.messages})
+            named = {m.thread_id for m in changes.messages}
+            threads = uow.intros.tracked_among(account_id, named)
+        # A reply can land before we record the thread of the message it answers (the provider call has
+        # returned in another process, its commit not yet made): while a send is in flight, changes in
+        # threads we do not know yet are read again on the next sync rather than passed over.
+        hold = bool(not reset and named - threads and uow.outbound.in_flight(account_id, deps.clock()))
     read = [process_thread(deps, account_id, thread_id, mailbox) for thread_id in sorted(threads)]
-    if not all(read):
-        log.warning("account %s: %d thread(s) not read; the change cursor stays for another sync",
-                    account_id, read.count(False))
+    if not all(read) or hold:
+        if not all(read):
+            log.warning("account %s: %d thread(s) not read; the change cursor stays for another sync",
+                        account_id, read.count(False))
         _sync_again(deps, account_id)
         return len(threads)
     with deps.uow() as uow:

@@ -29,7 +29,10 @@ def dispatch_due(deps: Deps, limit: int = 50) -> int:
     with deps.uow() as uow:
         claimed = [(w.id, w.account_id, w.kind) for w in uow.due.claim(now, deps.worker_id, limit, LEASE)]
         uow.commit()
-    for work_id, account_id, kind in claimed:
+    for index, (work_id, account_id, kind) in enumerate(claimed):
+        if deps.stopping.is_set():  # asked to stop: give the rest back now rather than when the lease ends
+            _hand_back(deps, [left for left, _, _ in claimed[index:]])
+            break
         try:
             _handle(deps, work_id)
         except Exception as exc:  # one broken row must not stop the others; it is retried later
@@ -39,6 +42,15 @@ def dispatch_due(deps: Deps, limit: int = 50) -> int:
                 uow.due.release(work, str(exc)[:500], deps.clock() + timedelta(minutes=5))
                 uow.commit()
     return len(claimed)
+
+
+def _hand_back(deps: Deps, work_ids: list[int]) -> None:
+    """Release claimed rows untouched (same due time, no error), so another worker takes them at once."""
+    with deps.uow() as uow:
+        for work_id in work_ids:
+            work = uow.session.get(DueWork, work_id)
+            uow.due.release(work, None, work.due_at)
+        uow.commit()
 
 
 def _thread_for(uow, work: DueWork, intro) -> str | None:

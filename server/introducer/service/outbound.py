@@ -219,6 +219,8 @@ def run_after(deps: Deps, after: After) -> None:
     from . import progress
 
     while after.outbound_ids or after.relabel:
+        if deps.stopping.is_set():  # these stay pending and unclaimed: the next sweep anywhere sends them
+            after.outbound_ids.clear()
         if after.outbound_ids:
             perform(deps, after.outbound_ids.pop(0))
         elif after.relabel:
@@ -231,5 +233,7 @@ def retry_pending(deps: Deps, limit: int = 50) -> int:
     with deps.uow() as uow:
         ids = uow.outbound.retryable(now, limit)
     for oid in ids:
+        if deps.stopping.is_set():
+            break
         perform(deps, oid)
     return len(ids)

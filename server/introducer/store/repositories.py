@@ -171,6 +171,14 @@ class ConsentRepository(_Repository):
 
 
 class OutboundRepository(_Repository):
+    def in_flight(self, account_id: int, now: datetime) -> bool:
+        """Whether a process holds one of the account's messages right now (claimed, provider call under way):
+        its thread may exist at the provider before it is recorded as tracked."""
+        return self.session.scalar(
+            select(Outbound.id).where(Outbound.account_id == account_id,
+                                      Outbound.status == OutboundStatus.PENDING.value,
+                                      Outbound.attempts > 0, Outbound.claimed_until > now).limit(1)) is not None
+
     def add(self, outbound: Outbound) -> Outbound:
         """Record a message under its key; a second record with the same key raises IntegrityError."""
         return self._add(outbound)

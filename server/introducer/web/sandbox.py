@@ -109,8 +109,9 @@ def register(app: Flask) -> None:
     container = app.extensions["introducer"]
     if container.world is None:
         return
-    from . import sandbox_clock, sandbox_mail
+    from . import sandbox_clock, sandbox_guard, sandbox_mail
 
+    sandbox_guard.init_app(app)
     sessions = SandboxSessions(container.settings.secret("secret_key"))
     app.extensions[SESSIONS] = sessions
     app.extensions[SETTLE_LOCK] = threading.Lock()

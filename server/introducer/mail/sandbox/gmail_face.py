@@ -94,10 +94,11 @@ class GmailFace:
         self.url = ""
 
     # --- serving ----------------------------------------------------------------------------
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> "GmailFace":
-        """Serve on a background thread; port 0 picks a free one (see `url`)."""
-        self._server = make_server(host, port, self.app, threaded=True, request_handler=_LoggedRequests)
-        self.url = f"http://{host}:{self._server.server_port}/"
+    def start(self, host: str = "127.0.0.1", port: int = 0, ssl_context=None) -> "GmailFace":
+        """Serve on a background thread; port 0 picks a free one (see `url`). HTTPS with an ssl_context."""
+        self._server = make_server(host, port, self.app, threaded=True, request_handler=_LoggedRequests,
+                                   ssl_context=ssl_context)
+        self.url = f"{'https' if ssl_context else 'http'}://{host}:{self._server.server_port}/"
         # A short poll interval makes stop() quick; the cost is a wake-up every 50 ms.
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="gmail-face",
                          daemon=True).start()

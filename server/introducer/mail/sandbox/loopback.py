@@ -62,6 +62,15 @@ class LoopbackCA:
                                                serialization.NoEncryption()))
         return str(cert_file), str(key_file)
 
+    @property
+    def cert_file(self) -> str:
+        """The 127.0.0.1/localhost server certificate (PEM), for a reverse proxy in front of loopback servers."""
+        return self._cert_file
+
+    @property
+    def key_file(self) -> str:
+        return self._key_file
+
     def server_context(self) -> ssl.SSLContext:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self._cert_file, self._key_file)
