@@ -22,7 +22,8 @@ from .mail.reply_text import strip_reply
 
 _MAX_CHARS = 8000  # an automatic notice sits near the top; the rest is history or attachments
 # A body that is markup, not prose: some clients (and pasted samples) put HTML in the text part.
-_HTML = re.compile(r"^\s*(?:<!doctype html|<html\b|<head\b|<body\b|<div\b|<p\b|<table\b|<meta\b|<span\b|<br\b|<style\b|<!--)", re.I)
+_HTML = re.compile(r"^\s*(?:<!doctype html|<html\b|<head\b|<body\b|<div\b|<p\b|<table\b|<meta\b|<span\b|<br\b"
+                   r"|<style\b|<!--)", re.I)
 
 
 @dataclass(frozen=True)

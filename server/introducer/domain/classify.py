@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .model import Verdict
-from .phrases import (BUT, COND, DEFER, DELEGATE, DEPENDS, ELSEWHERE, HEDGE, HOSTILE, IRONY, LANGUAGES, NEUTRAL, NO, YES,
-                      YES_WORD, cue_patterns, detect)
+from .phrases import (BUT, COND, DEFER, DELEGATE, DEPENDS, ELSEWHERE, HEDGE, HOSTILE, IRONY, LANGUAGES, NEUTRAL, NO,
+                      YES, YES_WORD, cue_patterns, detect)
 from .out_of_office import automatic_hint, automatic_reason, is_delivery_failure, notice_reason, return_date
 
 

@@ -142,6 +142,7 @@ def start_intro():
 
 
 MAX_ASK_TEXT = 50_000
+MAX_PEOPLE = 500
 
 
 @bp.post("/intros/prefill")
@@ -153,6 +154,8 @@ def prefill_intro():
     if len(text) > MAX_ASK_TEXT or len(subject) > 1000:
         raise bad_request(f"text: at most {MAX_ASK_TEXT} characters (subject: 1000).")
     known = []
+    if len(data.get("people") or []) > MAX_PEOPLE:
+        raise bad_request(f"people: at most {MAX_PEOPLE}.")
     for i, p in enumerate(data.get("people") or []):
         if not isinstance(p, dict) or not isinstance(p.get("email"), str) or not isinstance(p.get("name", ""), str):
             raise bad_request(f"people[{i}]: must be {{\"name\": text, \"email\": text}}.")

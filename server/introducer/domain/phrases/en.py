@@ -23,7 +23,8 @@ CUES: list[tuple[str, str]] = [
         r"\bnothing but (?:free )?time\b", r"\bas if\b")),
     # Never, whatever the words around it; a yes aimed at someone else ("..., but not with her").
     (NO, any_of(
-        r"\bwhen pigs fly\b", r"\bwhen hell freezes over\b", r"\bafter i win the lottery\b", r"\bnot a chance\b", r"\bno way\b", r"\bnot happening\b", r"\bin your dreams\b",
+        r"\bwhen pigs fly\b", r"\bwhen hell freezes over\b", r"\bafter i win the lottery\b", r"\bnot a chance\b",
+        r"\bno way\b", r"\bnot happening\b", r"\bin your dreams\b",
         r"\b(?:lol|lmao|haha\w*),? no\b", r"\b(?:absolutely|definitely|certainly)[.!]+\s*not\b",
         r"\bnot comfortable\b", r"\buncomfortable\b",
         r"\b(?:but|just|only) not (?:with|for|to) (?:her|him|them|this one|that one|this person|that person)\b")),
@@ -149,7 +150,8 @@ CUES: list[tuple[str, str]] = [
         r"\blet you know\b", r"\bmore (?:info\w*|details|context|background)\b", r"\btell me more\b",
         r"\bopen to hearing\b", r"\bunderstand (?:the |a bit more )?(?:context|ask|goal|background)\b",
         r"\bwhat(?:'s| is) (?:this|it) about\b", r"\b(?:call me|give me a (?:call|ring|shout)|hop on a call)\b",
-        r"\b(?:need|have) to (?:check|think|confirm|ask|talk)\b", r"\b(?:check|confirm|talk) with (?:my|our|the|legal|hr|compliance)\b",
+        r"\b(?:need|have) to (?:check|think|confirm|ask|talk)\b",
+        r"\b(?:check|confirm|talk) with (?:my|our|the|legal|hr|compliance)\b",
         r"\brun it by\b",
         r"\b(?:check|confirm|talk|speak|chat|discuss|understand|know|see|hear)\b[^.!?\n]{0,40}\bfirst\b")),
     (YES_WORD, any_of(
@@ -166,7 +168,8 @@ CUES: list[tuple[str, str]] = [
         r"\bplease (?:introduce|connect|make|send|share|loop)\b", r"\b(?:introduce|connect) us\b",
         r"\bmake the (?:intro|introduction|connection)\b", r"\bcount me in\b", r"\bby all means\b",
         r"\bfeel free to (?:introduce|connect|share|pass|send|give|loop|cc)\b", r"\blet'?s do (?:it|this)\b",
-        r"\bkeen\b", r"\binterested\b", r"^\W*do it\b", r"\bmy pleasure\b", r"\blove the idea\b", "\U0001F44D", "\U0001F44C")),
+        r"\bkeen\b", r"\binterested\b", r"^\W*do it\b", r"\bmy pleasure\b", r"\blove the idea\b", "\U0001F44D",
+        "\U0001F44C")),
     # A bare "no" only as an answer: at a clause start before a pause or a refusal, or "say no".
     (NO, any_of(
         r"(?:^|(?<=[\n.!?;:,(\-])|\b(?:but|so|and|honestly|sorry|thanks|unfortunately|sadly|then))\s*no\b"
@@ -219,7 +222,8 @@ LANGUAGE = Language(
     months={m: i for i, ms in enumerate((
         "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
         "aug august", "sep sept september", "oct october", "nov november", "dec december"), 1) for m in ms.split()},
-    back=(r"\bback\b", r"\breturn(?:ing|s)?\b", r"\bin the office\b", r"\bavailable again\b", r"\breachable again\b"),
+    back=(r"\bback\b", r"\breturn(?:ing|s)?\b", r"\bin the office\b", r"\bavailable again\b",
+        r"\breachable again\b"),
     until=(r"\buntil\b", r"\btill\b", r"\b'?til\b"),
     through=(r"\bthrough\b", r"\bthru\b"),
     quote_headers=(r"On\b(?=[^\n]*\d)[^\n]{0,200}(?:\n[^\n]{0,200}){0,2}?\bwrote:",),
