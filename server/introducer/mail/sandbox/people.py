@@ -5,9 +5,9 @@ real replies (`compose_reaction`). Rules, so the sandbox behaves like polite hum
 - only messages from a non-simulated user (an introducer's mailbox) are answered, never automatic ones;
 - a thread where they are in To together with someone else is an intro thread: they reply all once
   (`on_intro`), after `intro_reply_delay`; any later message in it (the handoff) gets nothing more;
-- a check-in after the handoff (the product's close-the-loop message, told by its X-Introducer-Key
-  step) gets a short "we did talk" reply when they answer intros (`on_intro`), and a note after a
-  "no" or a silence (decline_note, expiry_note) gets nothing: neither is a question about meeting;
+- a private message from someone who already introduced them to a person, naming that person (the
+  close-the-loop check-in "Did you and Bob connect?"), is read as a follow-up about that intro and
+  gets a short "we did talk" reply when they answer intros (`on_intro`), not a yes to an intro;
 - anything else is a permission request or a nudge: the first one in a thread is answered once per
   `on_permission_request` after `reply_delay`; a nudge gets the answer if none is on its way yet;
   they never answer in a thread they started themselves (the requester's own ask);
@@ -16,6 +16,7 @@ real replies (`compose_reaction`). Rules, so the sandbox behaves like polite hum
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
 from email.message import EmailMessage
@@ -26,8 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from ...domain.model import Person
-from ..mime import people
-from ..port import KEY_HEADER
+from ..mime import people, text_of
 from . import replies
 from . import schema as t
 from . import store
@@ -112,13 +112,22 @@ def is_automatic(em: EmailMessage) -> bool:
             or local in ("mailer-daemon", "postmaster") or em.get_content_type() == "multipart/report")
 
 
-NOTES = frozenset({"decline_note", "expiry_note"})  # news for the requester, nothing to answer
+def _introduced_to(conn: Connection, me: str, introducer: str) -> set[str]:
+    """First names of the people `introducer` introduced `me` to (the others in To of their intros)."""
+    names = set()
+    for m in store.load(conn, t.messages.c.mailbox == me):
+        em = m.parsed()
+        to = people(em["To"])
+        if _sender(m) == introducer and me in [p.email.lower() for p in to]:
+            names |= {p.first_name.lower() for p in to if p.email.lower() not in (me, introducer)}
+    return names
 
 
-def product_step(em: EmailMessage) -> str:
-    """The step of a message Introducer wrote ("close_loop"), from its key "intro-7:close_loop:requester"."""
-    parts = str(em[KEY_HEADER] or "").split(":")
-    return parts[1] if len(parts) >= 3 else ""
+def _is_check_in(conn: Connection, me: str, msg: StoredMessage) -> bool:
+    """A follow-up about an intro already made: it names someone its sender introduced `me` to."""
+    em = msg.parsed()
+    said = re.findall(r"\w+", f"{em['Subject'] or ''} {text_of(em)}".lower())
+    return bool(_introduced_to(conn, me, _sender(msg)) & set(said))
 
 
 def _sender(m: StoredMessage) -> str:
@@ -154,12 +163,9 @@ def plan(conn: Connection, now: datetime, me: User, msg: StoredMessage, sender: 
         return
     if thread and _sender(thread[0]) == me.email:
         return
-    step = product_step(msg.parsed())
-    if step == "close_loop":
+    if _is_check_in(conn, me.email, msg):
         if b.on_intro == "reply":
             _schedule(conn, me.email, msg, "checkin", None, b.due(now, b.intro_reply_delay))
-        return
-    if step in NOTES:
         return
     if b.answer() in ("agree", "decline", "question"):
         _schedule(conn, me.email, msg, "answer", b.answer(), b.due(now, b.reply_delay))
