@@ -16,6 +16,7 @@ from ..domain.model import ConsentStatus, Role, Verdict
 from ..domain.states import IntroState
 from ..mail.port import MailboxError, ReconnectNeeded, ThreadMessage, TransientMailboxError
 from .deps import Deps, log
+from .drafts import adopt_sent_elsewhere
 from .outbound import After, run_after
 from .progress import mark_reconnect, message_sent
 from .workflow import (Ctx, consent_given, consent_refused, needs_review, post_handoff,
@@ -50,6 +51,7 @@ def sync_account(deps: Deps, account_id: int) -> int:
             log.info("account %s: change cursor too old; re-reading %d tracked threads", account_id, len(threads))
         else:
             threads = uow.intros.tracked_among(account_id, {m.thread_id for m in changes.messages})
+    threads = set(threads) | adopt_sent_elsewhere(deps, account_id, changes, set(threads), mailbox)
     read = [process_thread(deps, account_id, thread_id, mailbox) for thread_id in sorted(threads)]
     if not all(read):
         log.warning("account %s: %d thread(s) not read; the change cursor stays for another sync",
@@ -113,6 +115,7 @@ def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> boo
         for message in sorted((m for m in messages if not m.is_draft), key=lambda m: m.date):
             if uow.seen.mark(account_id, message.provider_id, intro.id):
                 _handle(ctx, purpose, message, messages)
+        after.relabel.add(intro.id)  # labels are reconciled on every read (no provider call when they match)
         uow.commit()
     run_after(deps, after)
     return True
@@ -146,12 +149,12 @@ def _our_outbound(ctx: Ctx, message: ThreadMessage):
     if same_id:
         return same_id[0]
     drafted = [r for r in in_thread if r.status == "drafted"]
-    if len(drafted) == 1 and _looks_like(message, drafted[0]):
+    if len(drafted) == 1 and looks_like(message, drafted[0]):
         return drafted[0]
     return None
 
 
-def _looks_like(message: ThreadMessage, row) -> bool:
+def looks_like(message: ThreadMessage, row) -> bool:
     """A sent message that lost our header and Message-ID is still our draft if it went to everyone the
     draft was for and kept the draft's most distinctive line: the introducer's own, different message in
     the same thread must not count as the draft being sent."""

@@ -46,6 +46,7 @@ SCHEMAS = {
         "handoff_mode": _enum(HandoffMode), "handoff_trigger": _enum(HandoffTrigger),
         "subject_style": _enum(SubjectStyle), "consent_nudge_after_days": {"type": "integer"},
         "expire_after_bump_days": {"type": "integer"}, "requester_reminder_after_days": {"type": "integer"},
+        "draft_waiting_after_days": {"type": "integer"},
         "close_loop_after_days": {"type": ["integer", "null"]}, "consent_links": {"type": "boolean"}}},
     "Account": {"type": "object", "properties": {
         "id": {"type": "integer"}, "provider": {"type": "string", "enum": ["sandbox", "gmail", "outlook"]},

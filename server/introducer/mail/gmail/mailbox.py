@@ -79,6 +79,14 @@ class GmailMailbox:
             return expected
         return parse.headers_of(found.get("payload", {})).get("message-id", expected).strip()
 
+    def draft_exists(self, draft_id: str) -> bool:
+        """drafts.get (1 quota unit): 404 once the draft was sent or deleted."""
+        try:
+            self.client.get_draft(draft_id)
+        except NotFound:
+            return False
+        return True
+
     # --- crash-safe retries: did the failed attempt act after all? -----------------------------------
     def _existing_sent(self, message_id: str) -> dict | None:
         for message in self._by_message_id(message_id):
@@ -156,7 +164,7 @@ class GmailMailbox:
         added, token = [], None
         try:
             while True:
-                page = self.client.list_history(cursor, token)
+                page = self.client.list_history(cursor, token, parse.HISTORY_TYPES)
                 added += parse.added_messages(page)
                 token = page.get("nextPageToken")
                 if not token:
