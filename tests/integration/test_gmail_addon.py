@@ -222,3 +222,21 @@ def test_the_open_message_is_read_with_both_addon_tokens_and_only_its_headers():
     assert args["format"] == ["metadata"] and "From" in args["metadataHeaders"]
     assert (opened.sender.email, opened.thread_id, [p.email for p in opened.to]) == (
         ANN, "t-9", [DANA, BOB])
+
+
+def test_pressing_introduce_again_on_the_same_card_starts_one_intro(live):
+    """The Introduce button carries a per-action key: a second click of the same card (or Google retrying
+    the click after a timeout) answers with the first intro; a card shown anew starts a new one."""
+    live.connect()
+    card = opened_form(live)
+    first = live.click(card, "Introduce", inputs=form(**FILLED), gmail=live.open_message())
+    again = live.click(card, "Introduce", inputs=form(**FILLED), gmail=live.open_message())
+    assert again == first
+    assert len(live.world.drafts(DANA)) == 1
+    with live.container.uow() as uow:
+        assert len(uow.intros.list(live.account().id)) == 1
+    changed = live.click(card, "Introduce", inputs=form(**{**FILLED, "context": "another reason"}),
+                         gmail=live.open_message())
+    assert "already started an intro" in texts(card_of(changed))
+    start(live)  # the form opened again: a new action
+    assert len(live.world.drafts(DANA)) == 2

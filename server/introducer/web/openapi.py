@@ -97,6 +97,13 @@ INTRO_ID = {"name": "intro_id", "in": "path", "required": True, "schema": {"type
 QUERY = ({"name": "state", "in": "query", "schema": {"type": "string"}, "description": "comma-separated states"},
          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}})
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
+    "description": "A new random value per user action, repeated on every retry of that action: the retry gets "
+                   "the first answer (same status and body) instead of acting twice. The same key with a "
+                   "different request: 422 idempotency_key_reused; while the first is still being handled: 409 "
+                   "idempotency_key_in_use (retry shortly)."}
 CONSENT = {"type": "object", "required": ["role", "answer"], "properties": {
     "role": {"type": "string", "enum": ["target", "requester"]}, "answer": {"type": "string", "enum": ["yes", "no"]}}}
 
@@ -110,19 +117,20 @@ PATHS = {
     "/intros": {
         "get": _op("Intros, newest first, with their next step", {"type": "object", "properties": {
             "intros": {"type": "array", "items": ref("IntroSummary")}}}, errors=("400", "401"), params=QUERY),
-        "post": _op("Start an intro (the introducer is the signed-in account)", ref("Intro"), "201", ref("Spec"),
-                    ("400", "401", "422"))},
+        "post": _op("Start an intro (the introducer is the signed-in account); idempotent with Idempotency-Key",
+                    ref("Intro"), "201", ref("Spec"), ("400", "401", "409", "422"), params=(IDEMPOTENCY_KEY,))},
     "/intros/check": {"post": _op("Etiquette findings and the intro as it would be written; creates nothing",
                                   ref("Check"), body=ref("Spec"), errors=("400", "401", "422"))},
     "/intros/{intro_id}": {"get": _op("One intro with timeline, consents, messages and scheduled nudges",
                                       ref("Intro"), errors=("401", "404"), params=(INTRO_ID,))},
-    "/intros/{intro_id}/cancel": {"post": _op("Cancel the intro", ref("Intro"), errors=("401", "404", "409"),
-                                              params=(INTRO_ID,))},
+    "/intros/{intro_id}/cancel": {"post": _op("Cancel the intro", ref("Intro"), errors=("401", "404", "409", "422"),
+                                              params=(INTRO_ID, IDEMPOTENCY_KEY))},
     "/intros/{intro_id}/consent": {"post": _op("Record a party's answer for them", ref("Intro"), body=CONSENT,
-                                               errors=("400", "401", "404", "409"), params=(INTRO_ID,))},
+                                               errors=("400", "401", "404", "409", "422"),
+                                               params=(INTRO_ID, IDEMPOTENCY_KEY))},
     "/intros/{intro_id}/send-now": {"post": _op("Send the drafts waiting for the user", {
         "type": "object", "properties": {"sent": {"type": "integer"}, "intro": ref("Intro")}},
-        errors=("401", "404", "409"), params=(INTRO_ID,))},
+        errors=("401", "404", "409", "422"), params=(INTRO_ID, IDEMPOTENCY_KEY))},
     "/intros/{intro_id}/intro-message": {"get": _op(
         "The intro as Introducer writes it, to insert into a compose window (after everyone agreed)",
         ref("Message"), errors=("401", "404", "409"), params=(INTRO_ID,))},

@@ -1,4 +1,5 @@
 // The Introduce form: prefilled from the open message, linted live by /intros/check, submitted to /intros.
+import { newKey } from "./api.js";
 import { h, replace, debounce } from "./dom.js";
 
 const oneLine = (value) => String(value || "").replace(/\s+/g, " ").trim();
@@ -63,6 +64,7 @@ export function createIntroduceForm({api, host, me, onStarted, onSettingsChanged
   let openMessage = null;
   let sourceThread = null;
   let dirty = false;
+  let attemptKey = null; // the Idempotency-Key of the start not yet answered: kept while the values stay
   let seq = 0;
   let verdict = null; // the last check answer for the current values: {ok, findings, intro} or {error}
 
@@ -155,6 +157,7 @@ export function createIntroduceForm({api, host, me, onStarted, onSettingsChanged
     if (ev.target === f.targetPick) pick(f.targetPick.value);
     else if (ev.target === f.targetName || ev.target === f.targetEmail) f.targetPick.value = "";
     dirty = true;
+    attemptKey = null; // other values are another action
     status.textContent = "";
     checkSoon();
   });
@@ -174,7 +177,9 @@ export function createIntroduceForm({api, host, me, onStarted, onSettingsChanged
     submit.disabled = true;
     status.textContent = "Starting the intro…";
     try {
-      const intro = await api.start(spec());
+      attemptKey = attemptKey || newKey();
+      const intro = await api.start(spec(), attemptKey);
+      attemptKey = null;
       form.reset();
       f.consentLinks.checked = Boolean(me.settings?.consent_links);
       dirty = false;
@@ -187,6 +192,7 @@ export function createIntroduceForm({api, host, me, onStarted, onSettingsChanged
       source.textContent = "Intro started. Open another message to introduce someone else.";
       onStarted(intro);
     } catch (err) {
+      if (err.status !== 0) attemptKey = null; // a definite answer: nothing was started
       status.textContent = err.message;
       if (err.findings && err.findings.length) showLint({ok: false, findings: err.findings});
       else submit.disabled = false;
