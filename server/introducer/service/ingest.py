@@ -15,6 +15,7 @@ from ..domain.address import same_address
 from ..domain.model import ConsentStatus, Role, Verdict
 from ..domain.states import IntroState
 from ..mail.port import MailboxError, ReconnectNeeded, ThreadMessage, TransientMailboxError
+from ..crashpoints import crash_point
 from .deps import Deps, log
 from .drafts import adopt_sent_elsewhere
 from .outbound import After, run_after
@@ -52,6 +53,7 @@ def sync_account(deps: Deps, account_id: int) -> int:
         else:
             threads = uow.intros.tracked_among(account_id, {m.thread_id for m in changes.messages})
     threads = set(threads) | adopt_sent_elsewhere(deps, account_id, changes, set(threads), mailbox)
+    crash_point("sync.mid")
     read = [process_thread(deps, account_id, thread_id, mailbox) for thread_id in sorted(threads)]
     if not all(read):
         log.warning("account %s: %d thread(s) not read; the change cursor stays for another sync",
@@ -116,7 +118,9 @@ def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> boo
             if uow.seen.mark(account_id, message.provider_id, intro.id):
                 _handle(ctx, purpose, message, messages)
         after.relabel.add(intro.id)  # labels are reconciled on every read (no provider call when they match)
+        crash_point("ingest.before_commit")
         uow.commit()
+    crash_point("ingest.after_commit")
     run_after(deps, after)
     return True
 

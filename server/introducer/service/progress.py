@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..domain.states import ALL_LABELS, NEEDS_REVIEW_LABEL, IntroState
 from ..mail.port import Created, MailboxError, NotFound
 from ..store.models import Intro, Outbound, TrackedThread
+from ..crashpoints import crash_point
 from . import drafts
 from .deps import Deps, log
 from .outbound import THREAD_PURPOSE, After, run_after
@@ -44,7 +45,9 @@ def outbound_done(deps: Deps, outbound_id: int, created: Created, sent: bool) ->
                       role=row.role, thread_id=created.thread_id, draft_id=created.draft_id)
             after.relabel.add(row.intro_id)
             drafts.schedule_check(ctx)
+        crash_point("send.before_commit")
         uow.commit()
+    crash_point("send.after_commit")
     run_after(deps, after)
 
 
@@ -160,6 +163,7 @@ def relabel(deps: Deps, intro_id: int) -> None:
             continue
         try:
             mailbox.change_labels(thread_id, add=wanted, remove=[n for n in ALL_LABELS if n not in wanted])
+            crash_point("relabel.after_provider")
         except NotFound:
             pass  # e.g. the thread of a draft that was deleted when it was sent from another app
         except MailboxError as exc:  # labels mirror state; a failure here must not stop the workflow

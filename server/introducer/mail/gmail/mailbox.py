@@ -180,17 +180,19 @@ class GmailMailbox:
         self.change_labels(thread_id, add=[label] if on else [], remove=[] if on else [label])
 
     def change_labels(self, thread_id: str, add=(), remove=()) -> None:
-        """One threads.modify for every addition and removal (10 quota units, however many labels)."""
+        """One threads.modify for every addition and removal (10 quota units, however many labels), and at
+        most one labels.list (1 unit) when a name is not known yet."""
+        if any(name not in self._labels for name in (*add, *remove)):
+            self._labels = parse.label_ids(self.client.list_labels())
         add_ids = [self._label_id(name, create=True) for name in add]
         # removing a label the mailbox never had is nothing to do
-        remove_ids = [i for i in (self._label_id(name, create=False) for name in remove) if i is not None]
+        remove_ids = [self._labels[name] for name in remove if name in self._labels]
         if add_ids or remove_ids:
             self.client.modify_thread(thread_id, add=add_ids, remove=remove_ids)
 
     def _label_id(self, name: str, *, create: bool) -> str | None:
-        """Quirk: threads.modify takes label ids, not names; user labels must be created first."""
-        if name not in self._labels:
-            self._labels = parse.label_ids(self.client.list_labels())
+        """Quirk: threads.modify takes label ids, not names; user labels must be created first. The caller
+        has listed the labels when the name was not known."""
         if name in self._labels or not create:
             return self._labels.get(name)
         try:
