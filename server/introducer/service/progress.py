@@ -35,7 +35,7 @@ def outbound_done(deps: Deps, outbound_id: int, created: Created, sent: bool) ->
         row.updated_at = deps.clock()
         ctx = _ctx(deps, uow, row, after)
         purpose = THREAD_PURPOSE[Step(row.step)].format(role=row.role)
-        uow.intros.track_thread(row.account_id, created.thread_id, row.intro_id, purpose)
+        new_thread = uow.intros.track_thread(row.account_id, created.thread_id, row.intro_id, purpose)
         if sent:
             message_sent(ctx, row)
         else:
@@ -47,8 +47,16 @@ def outbound_done(deps: Deps, outbound_id: int, created: Created, sent: bool) ->
             drafts.schedule_check(ctx)
         crash_point("send.before_commit")
         uow.commit()
+        account_id = row.account_id
     crash_point("send.after_commit")
     run_after(deps, after)
+    if new_thread and sent:
+        # Replies may have come in before the thread was tracked (a crash between the send and this
+        # commit leaves that gap open until the lease runs out), and a sync that saw them then passed
+        # them by: read the new thread once now.
+        from .ingest import process_thread
+
+        process_thread(deps, account_id, created.thread_id)
 
 
 def message_sent(ctx: Ctx, row: Outbound, sent_at=None) -> None:
