@@ -4,7 +4,7 @@ and at random moments (killed from outside), while intros run end to end on the 
 sent, simulated people answering at once). Then one clean worker finishes what the dead ones held (their
 leases run out) and the suite counts duplicates, lost steps and wrong labels: all must be 0.
 
-Bounded: `CHAOS_SECONDS` of killing, then at most a few clean rounds.
+Bounded: `CHAOS_SECONDS` of killing (INTRODUCER_CRASH_SECONDS, default 75), then at most a few clean rounds.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ POINTS = ("send.before_provider", "send.after_provider", "send.before_commit", "
           "sync.mid", "ingest.before_commit", "ingest.after_commit", "relabel.after_provider")
 WORKERS = 3
 INTROS = 12
-CHAOS_SECONDS = 75
+CHAOS_SECONDS = float(os.environ.get("INTRODUCER_CRASH_SECONDS", "75"))
 DONE = {IntroState.HANDED_OFF.value, IntroState.COMPLETED.value}
 ANN, BOB = "ann@acme.example", "bob@stonevc.example"
 
