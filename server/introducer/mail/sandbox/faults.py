@@ -8,9 +8,9 @@ Switches change how the world behaves rather than make a call fail, for behaviou
 show that the sandbox does not by default:
 - `DRAFT_SENT_AS_LABELS`: a sent draft keeps its message id and only changes labels (SENT added,
   DRAFT removed), with no message added to the history, as some Gmail clients and emulators do;
-- `DRAFT_SENT_ELSEWHERE`: a draft is sent from another mail client: the draft is deleted and a new
-  message goes out without the X-Introducer-Key header and with a new Message-ID, threaded by the
-  usual rules (a draft that started a thread lands in a new thread).
+- `DRAFT_SENT_ELSEWHERE`: a person sends a draft from another mail client (not through the API): the
+  draft is deleted and a new message goes out without the X-Introducer-Key header and with a new
+  Message-ID, threaded by the usual rules (a draft that started a thread lands in a new thread).
 """
 from __future__ import annotations
 

@@ -54,7 +54,8 @@ class SandboxMailbox:
         return self._created(self._world.message(self._email, ref.message_id), ref.draft_id)
 
     def send_draft(self, draft_id: str) -> Created:
-        return self._created(self._call("send_draft", self._world.send_draft, self._email, draft_id))
+        send = lambda email, draft: self._world.send_draft(email, draft, by_api=True)  # noqa: E731
+        return self._created(self._call("send_draft", send, self._email, draft_id))
 
     def send(self, message: OutgoingMessage) -> Created:
         raw = self._raw(message)

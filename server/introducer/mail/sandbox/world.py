@@ -202,16 +202,17 @@ class SandboxWorld:
             store.remove(tx.conn, self._draft(tx.conn, email, draft_id), tx.retention)
             tx.changed.add(email.lower())
 
-    def send_draft(self, email: str, draft_id: str) -> StoredMessage:
+    def send_draft(self, email: str, draft_id: str, *, by_api: bool = False) -> StoredMessage:
         """Send what the draft holds, in its thread; the sent message has a new id, the draft is gone.
-        The switches DRAFT_SENT_AS_LABELS and DRAFT_SENT_ELSEWHERE (faults.py) change how that shows."""
+        The switches DRAFT_SENT_AS_LABELS and DRAFT_SENT_ELSEWHERE (faults.py) change how that shows;
+        the second only for a person sending from a mail app (`by_api=False`), not for API calls."""
         with self._write() as tx:
             draft = self._draft(tx.conn, email, draft_id)
             raw = delivery.with_header(draft.raw, "Date", format_datetime(tx.now), replace=True)
             if self.faults.is_on(DRAFT_SENT_AS_LABELS):
                 return transport.submit_in_place(tx, draft, raw)
             store.remove(tx.conn, draft, tx.retention)
-            if self.faults.is_on(DRAFT_SENT_ELSEWHERE):
+            if self.faults.is_on(DRAFT_SENT_ELSEWHERE) and not by_api:
                 raw = delivery.without_header(delivery.without_header(raw, KEY_HEADER), "Message-ID")
                 return transport.submit(tx, email.lower(), raw)
             return transport.submit(tx, email.lower(), raw, force_thread=draft.thread_id)
