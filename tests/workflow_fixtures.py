@@ -65,14 +65,25 @@ class Demo:
         return self.world.drafts(self.dana)
 
     def sent(self, step_key_fragment: str = "") -> list:
-        """Messages in Dana's Sent whose X-Introducer-Key contains the fragment."""
+        """Messages in Dana's Sent whose readable name (`intro-<id>:<step>:<role>`) contains the fragment."""
+        keys = outbound_keys(self.container.uow, step_key_fragment)
         out = []
         for summary in self.world.mailbox_threads(self.dana):
             for m in self.world.thread(self.dana, summary.thread_id):
                 key = str(m.parsed().get("X-Introducer-Key", ""))
-                if "SENT" in m.labels and step_key_fragment in key:
+                if "SENT" in m.labels and key in keys:
                     out.append(m)
         return out
+
+
+def outbound_keys(uow_factory, fragment: str = "") -> set[str]:
+    """The (opaque, MAC) keys of recorded messages whose readable name `intro-<id>:<step>:<role>` contains
+    the fragment: what tests used to match in the X-Introducer-Key header before keys became MACs."""
+    from introducer.store.models import Outbound
+
+    with uow_factory() as uow:
+        rows = uow.session.query(Outbound).all()
+        return {r.key for r in rows if fragment in f"intro-{r.intro_id}:{r.step}:{r.role or 'all'}"}
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from .auth.consent_tokens import consent_tokens, link_builder
 from .auth.crypto import TokenCipher
 from .config import Settings
 from .domain.address import person
+from .domain.message_keys import MessageKeys
 from .domain.model import Person
 from .service.deps import Deps, parse_window
 from .store.db import make_engine
@@ -65,6 +66,7 @@ def build(settings: Settings, *, world=None, clock: Callable[[], datetime] | Non
         window=parse_window(settings.send_window),
         worker_id=settings.worker_id or f"{socket.gethostname()}:{os.getpid()}",
         consent_links=_consent_links(settings, clock),
+        message_keys=MessageKeys(settings.secret("secret_key")),
     )
     return Container(settings=settings, engine=engine, uow=uow, deps=deps, cipher=cipher, world=world, faces={})
 

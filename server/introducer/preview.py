@@ -9,7 +9,7 @@
     notes:               decline_note for each party that could say no, and expiry_note when anyone
                          is asked: drafted for the introducer only if that happens, shown here so the
                          wording can be reviewed too
-    lint:                the etiquette findings (lint_spec + lint_intro), as dicts: code, severity,
+    lint:                the etiquette findings (lint_spec + lint_intro + lint_permission_requests), as dicts: code, severity,
                          message
 Each message is a dict: step, role, to, cc, bcc, reply_to (plain addresses), subject, text, html and
 raw, the RFC 5322 message as mail.mime.build_message creates it, with the outbound key
@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 
 from .domain import compose
 from .domain.compose import Composed, Renderer
-from .domain.lint import lint_intro, lint_spec
+from .domain.lint import lint_intro, lint_permission_requests, lint_spec
 from .domain.model import IntroSpec, Person, Role
 from .mail.mime import build_message, message_id_for
 from .mail.port import OutgoingMessage, ReplyTarget
@@ -112,5 +112,6 @@ def preview(spec_data: dict, renderer: Renderer | None = None, now: datetime | N
         "nudges": nudges,
         "notes": notes,
         "lint": [finding.as_dict()
-                 for finding in lint_spec(spec) + lint_intro(spec, the_intro)],
+                 for finding in lint_spec(spec) + lint_intro(spec, the_intro)
+                 + lint_permission_requests(spec, requests)],
     }

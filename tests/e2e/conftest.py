@@ -76,13 +76,19 @@ class Flow:
             left -= chunk
 
     def messages_with_key(self, fragment: str, email: str = DANA) -> list[dict]:
-        """Dana's sent messages whose outbound key contains `fragment` (read through the world)."""
+        """Dana's sent messages for `intro-<id>:<step>:` (their outbound keys are MACs, looked up in the store)."""
+        from introducer.store.models import Outbound
+
+        intro_id, step = fragment.split(":")[:2]
+        with self.app.container.uow() as uow:
+            keys = {row.key for row in uow.session.query(Outbound).filter_by(
+                intro_id=int(intro_id.removeprefix("intro-")), step=step)}
         world = self.app.world
         out = []
         for t in world.mailbox_threads(email):
             for m in world.thread(email, t.thread_id):
                 key = str(m.parsed().get("X-Introducer-Key", ""))
-                if fragment in key and not m.is_draft:
+                if key in keys and not m.is_draft:
                     out.append(m)
         return out
 

@@ -10,7 +10,7 @@ from introducer.domain.model import Policy
 from introducer.mail.port import TransientMailboxError
 from introducer.service import intros, outbound
 from introducer.store.models import Outbound
-from workflow_fixtures import demo, database_url  # noqa: F401
+from workflow_fixtures import demo, database_url, outbound_keys  # noqa: F401
 
 
 class Crash(BaseException):
@@ -30,7 +30,7 @@ def _permission_copies(demo) -> int:
     """How many permission requests reached Bob's inbox."""
     return sum(1 for s in demo.world.mailbox_threads("bob@stonevc.example")
                for m in demo.world.thread("bob@stonevc.example", s.thread_id)
-               if "permission_request" in str(m.parsed().get("X-Introducer-Key", "")))
+               if str(m.parsed().get("X-Introducer-Key", "")) in outbound_keys(demo.container.uow, "permission_request"))
 
 
 def test_a_crash_after_the_provider_sent_is_recovered_without_sending_again(demo):
@@ -111,3 +111,22 @@ def test_policy_defaults_draft_the_permission_request(demo):
     intros.start_intro(demo.deps, demo.account_id, demo.spec())
     assert [r.status for r in _rows(demo)] == ["drafted"]
     assert _permission_copies(demo) == 0
+
+
+def test_a_message_recorded_under_a_readable_key_before_keys_became_macs_is_not_recorded_again(demo):
+    from introducer.service import workflow
+    from introducer.service.outbound import After
+
+    demo.world.faults.arm("create_draft", Crash())  # recorded, never reached the provider
+    with pytest.raises(Crash):
+        intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    [row] = _rows(demo)
+    with demo.container.uow() as uow:  # as an older version stored it
+        uow.session.get(Outbound, row.id).key = f"intro-{row.intro_id}:permission_request:target"
+        uow.commit()
+    with demo.container.uow() as uow:
+        intro = uow.intros.get(row.intro_id, demo.account_id)
+        ctx = workflow.Ctx(demo.deps, uow, uow.accounts.get(demo.account_id), intro, After())
+        workflow.ask(ctx, workflow.Role.TARGET)
+        uow.commit()
+    assert len(_rows(demo)) == 1

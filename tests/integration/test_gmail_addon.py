@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from gmail_addon_fixtures import (ANN, BOB, DANA, FILLED, card_of, clock, find_button, form, inputs_of,  # noqa: F401
                                   live, plain_http_to_loopback, texts)
 from introducer.mail.gmail.open_message import read_open_message
+from workflow_fixtures import outbound_keys
 
 
 def opened_form(live):
@@ -33,7 +34,7 @@ def addresses(value) -> set[str]:
 
 def sent_with_key(live, fragment: str):
     found = [m for s in live.world.mailbox_threads(DANA) for m in live.world.thread(DANA, s.thread_id)
-             if "SENT" in m.labels and fragment in str(m.parsed().get("X-Introducer-Key", ""))]
+             if "SENT" in m.labels and str(m.parsed().get("X-Introducer-Key", "")) in outbound_keys(live.container.uow, fragment)]
     assert len(found) == 1, f"{len(found)} sent messages with key {fragment}"
     return found[0]
 
@@ -53,7 +54,21 @@ def test_the_introduce_form_is_prefilled_from_the_open_message_read_with_the_add
     values = inputs_of(card_of(opened_form(live)))
     assert (values["requester_name"], values["requester_email"]) == ("Ann Lee", ANN)
     assert values["your_name"] == "Dana Park"
-    assert live.face.calls(DANA) == ["messages.get"]  # metadata of the open message, nothing else
+    # the add-on token reads the open message's headers; the connected account reads the ask's text
+    assert live.face.calls(DANA) == ["messages.get", "threads.get"]
+    assert (values["target_name"], values["target_email"]) == ("Bob Stone", "")  # Dana has no intro with Bob yet
+    assert values["context"] == "go-to-market"
+    assert values["requester_blurb"].startswith("Acme helps 40 clinics")
+    assert "Filled in from the message" in texts(card_of(opened_form(live)))
+
+
+def test_an_open_thread_that_belongs_to_an_intro_shows_that_intro_instead_of_the_form(live):
+    live.connect()
+    intro_id = int(card_of(start(live))["name"].removeprefix("intro-"))
+    answer = card_of(opened_form(live))  # the ask's thread is now the intro's source
+    assert answer["name"] == f"intro-{intro_id}"
+    assert "This thread is the ask for this intro." in texts(answer)
+    assert find_button(answer, "Introduce someone else from this message")
 
 
 def test_other_recipients_of_the_open_message_are_offered_as_the_target(live):
@@ -98,7 +113,7 @@ def test_a_whole_intro_from_the_sidebar_to_the_handoff_through_the_gmail_api(liv
     ask = draft.parsed()
     assert addresses(ask["To"]) == {BOB}
     assert str(ask["Subject"]) == "Open to meeting Ann Lee? (healthcare go-to-market)"
-    assert str(ask["X-Introducer-Key"]) == "intro-1:permission_request:target"
+    assert str(ask["X-Introducer-Key"]) == live.container.deps.message_keys.key("intro-1:permission_request:target")
     assert "Permission request drafted" in answer["renderActions"]["action"]["notification"]["text"]
 
     # Dana sends it from Gmail; the push reaches the webhook, the worker reads the history.
@@ -114,7 +129,7 @@ def test_a_whole_intro_from_the_sidebar_to_the_handoff_through_the_gmail_api(liv
     intro = intro_draft.parsed()
     assert addresses(intro["To"]) == {ANN, BOB}
     assert str(intro["Subject"]) == "Intro: Ann Lee meets Bob Stone – healthcare go-to-market"
-    assert str(intro["X-Introducer-Key"]) == "intro-1:intro:all"
+    assert str(intro["X-Introducer-Key"]) == live.container.deps.message_keys.key("intro-1:intro:all")
 
     # Dana sends the intro; Ann replies an hour later and Introducer steps out by itself.
     live.world.send_draft(DANA, intro_draft.draft_id)
@@ -131,7 +146,7 @@ def test_a_whole_intro_from_the_sidebar_to_the_handoff_through_the_gmail_api(liv
     assert addresses(mime["To"]) == {ANN, BOB}
     assert addresses(mime["Bcc"]) == {DANA}
     assert addresses(mime["Reply-To"]) == {ANN, BOB}
-    assert str(mime["X-Introducer-Key"]) == "intro-1:handoff:all"
+    assert str(mime["X-Introducer-Key"]) == live.container.deps.message_keys.key("intro-1:handoff:all")
     bob_copy = [m for s in live.world.mailbox_threads(BOB) for m in live.world.thread(BOB, s.thread_id)
                 if m.internet_message_id == handoff.internet_message_id]
     assert bob_copy and bob_copy[0].parsed()["Bcc"] is None  # Bcc stays with the sender's copy
@@ -154,6 +169,9 @@ def test_an_intro_card_marks_consent_sends_drafts_and_cancels(live):
     assert "yes" in texts(card_of(marked))
     cancelled = live.click(marked, "Cancel intro")
     assert "Cancelled" in texts(card_of(cancelled))
+    stale = live.click(marked, "Bob Stone said yes")  # a button on the card from before the cancel
+    assert "awaits consent" in stale["renderActions"]["action"]["notification"]["text"]
+    assert "Cancelled" in texts(card_of(stale))  # the card underneath shows where the intro is now
     again = live.click(cancelled, "Back to intros")
     assert "No intro in progress" in texts(card_of(again))
 
@@ -226,9 +244,12 @@ def test_the_open_message_is_read_with_both_addon_tokens_and_only_its_headers():
 
 def test_pressing_introduce_again_on_the_same_card_starts_one_intro(live):
     """The Introduce button carries a per-action key: a second click of the same card (or Google retrying
-    the click after a timeout) answers with the first intro; a card shown anew starts a new one."""
+    the click after a timeout) answers with the first intro; a card shown anew carries a new key."""
     live.connect()
     card = opened_form(live)
+    key = lambda c: {p["key"]: p["value"] for p in find_button(card_of(c), "Introduce")["onClick"]["action"]
+                     ["parameters"]}["action_key"]  # noqa: E731
+    assert key(opened_form(live)) != key(card)  # the form shown again is a new action with a new key
     first = live.click(card, "Introduce", inputs=form(**FILLED), gmail=live.open_message())
     again = live.click(card, "Introduce", inputs=form(**FILLED), gmail=live.open_message())
     assert again == first
@@ -238,5 +259,33 @@ def test_pressing_introduce_again_on_the_same_card_starts_one_intro(live):
     changed = live.click(card, "Introduce", inputs=form(**{**FILLED, "context": "another reason"}),
                          gmail=live.open_message())
     assert "already started an intro" in texts(card_of(changed))
-    start(live)  # the form opened again: a new action
-    assert len(live.world.drafts(DANA)) == 2
+
+
+def test_digits_that_are_not_ascii_in_a_button_or_a_setting_are_answered_with_a_notice(live):
+    live.connect()
+    for parameters in ({"action": "show", "intro_id": "²"}, {"action": "cancel", "intro_id": "٣"}):
+        answer = live.post("/addon/gmail/action", live.event(parameters=parameters))
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["renderActions"]["action"]["notification"]["text"] == "Pick an intro first."
+    refused = live.post("/addon/gmail/action", live.event(parameters={"action": "save_settings"},
+                                                          inputs=form(consent_nudge_after_days="²")))
+    assert refused.status_code == 200, refused.text
+    assert "consent_nudge_after_days" in refused.json()["renderActions"]["action"]["notification"]["text"]
+    assert live.account().policy.get("consent_nudge_after_days") in (None, 3)
+    composed = live.post("/addon/gmail/compose", live.event(parameters={"intro_id": "²"}))
+    assert composed.status_code == 200 and "not waiting" in composed.text
+
+
+def test_check_says_everything_to_fix_at_once_in_plain_words_beside_each_input(live):
+    live.connect()
+    answer = live.click(opened_form(live), "Check", inputs=form(**{**FILLED, "requester_email": "ann at acme",
+                                                                  "target_name": ""}), gmail=live.open_message())
+    built = card_of(answer)
+    shown = texts(built)
+    assert "Ann's address looks incomplete: it should look like name@example.com." in shown
+    assert "Who they should meet: add a name." in shown  # both at once, not the first one only
+    assert "requester.email" not in shown  # no field paths, no code words
+    hints = {w["textInput"]["name"]: w["textInput"].get("hintText", "")
+             for s in built["sections"] for w in s["widgets"] if "textInput" in w}
+    assert hints["requester_email"].startswith("⚠ Ann's address looks incomplete")
+    assert live.world.drafts(DANA) == []

@@ -87,7 +87,7 @@ def test_a_thousand_duplicate_and_reordered_pushes_act_once_on_each_message(live
         consents = uow.consents.for_intro(1)
     assert consents["target"].status == "yes"
     (intro_draft,) = live.world.drafts(DANA)
-    assert str(intro_draft.parsed()["X-Introducer-Key"]) == "intro-1:intro:all"
+    assert str(intro_draft.parsed()["X-Introducer-Key"]) == live.container.deps.message_keys.key("intro-1:intro:all")
     kinds = events(live)
     assert kinds["consent_yes"] == 1 and kinds["intro_recorded"] == 1 and kinds["intro_drafted"] == 1
     syncs = live.face.calls(DANA).count("history.list")
@@ -161,6 +161,6 @@ def test_without_push_the_poll_job_reads_the_answer(tmp_path, clock):
         running._pushed = len(running.face.watches.notifications)  # nothing delivered: push is lost
         for _ in range(3):
             run_once(running.container)
-        assert [d.parsed()["X-Introducer-Key"] for d in running.world.drafts(DANA)] == ["intro-1:intro:all"]
+        assert [d.parsed()["X-Introducer-Key"] for d in running.world.drafts(DANA)] == [running.container.deps.message_keys.key("intro-1:intro:all")]
     finally:
         running.stop()

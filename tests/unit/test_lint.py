@@ -8,7 +8,7 @@ import pytest
 from spec_helpers import make_spec
 
 from introducer.domain import compose
-from introducer.domain.lint import BODY_MAX_WORDS, BODY_WARN_WORDS, lint_intro, lint_spec
+from introducer.domain.lint import BODY_MAX_WORDS, BODY_WARN_WORDS, lint_intro, lint_permission_requests, lint_spec
 from introducer.domain.model import Person, Policy, SubjectStyle
 from introducer.templating import JinjaRenderer
 
@@ -29,11 +29,14 @@ def with_intro_template(tmp_path, body: str) -> JinjaRenderer:
     return JinjaRenderer(override_dir=tmp_path)
 
 
+ON_YOUR_WORD = {("consent_on_your_word", "warning")}  # Ann asked herself: said every time
+
+
 @pytest.mark.parametrize("style", list(SubjectStyle))
-def test_the_example_intro_has_no_errors_and_no_warnings(style):
+def test_the_example_intro_has_no_errors_and_no_other_warnings(style):
     spec = make_spec()
-    assert lint_spec(spec) == []
-    assert lint(spec, policy=Policy(subject_style=style)) == []
+    assert codes(lint_spec(spec)) == ON_YOUR_WORD
+    assert codes(lint(spec, policy=Policy(subject_style=style))) == ON_YOUR_WORD
 
 
 LONG_BLURB = " ".join(["experienced"] * 35)
@@ -170,3 +173,98 @@ def test_every_message_is_a_sentence_the_ui_can_show(tmp_path):
         assert f.severity in ("error", "warning")
         assert f.message[0].isupper() and f.message.rstrip("\u201d").endswith("."), f.message
         assert "_" not in f.message.split("(")[0], f.message  # no code names in the prose
+
+
+# --- consent on the user's word ---------------------------------------------------------------
+
+def test_consent_the_user_vouches_for_is_named_as_the_users_word():
+    asked_self = {f.message for f in lint_spec(make_spec()) if f.code == "consent_on_your_word"}
+    assert asked_self == {"You said Ann Lee asked for this intro, so Ann Lee will not be asked: "
+                          "that consent rests on your word."}
+    both = [f for f in lint_spec(make_spec(target__consent_given=True)) if f.code == "consent_on_your_word"]
+    assert [f.severity for f in both] == ["warning", "warning"]
+    assert "You marked Bob Stone as having already agreed" in both[0].message
+    assert "on your word, not Bob Stone's" in both[0].message
+    assert not [f for f in lint_spec(make_spec(requester__asked=False)) if f.code == "consent_on_your_word"]
+
+
+# --- the permission request's own length --------------------------------------------------------
+
+def _requests(spec, policy=Policy()):
+    return {role: compose.permission_request(spec, role, RENDERER, policy) for role in spec.roles_to_ask()}
+
+
+def test_the_example_permission_requests_are_brief():
+    spec = make_spec(requester__asked=False)
+    assert lint_permission_requests(spec, _requests(spec)) == []
+
+
+@pytest.mark.parametrize("words, severity", [(100, "warning"), (200, "error")])
+def test_a_long_permission_request_is_flagged_on_its_own(words, severity):
+    # the target's ask carries the target's benefit; the rest of the example request is about 60 words
+    spec = make_spec(benefit_to_target=" ".join(["edge"] * words))
+    findings = lint_permission_requests(spec, _requests(spec))
+    assert [(f.code, f.severity) for f in findings] == [("permission_request_too_long", severity)]
+    assert findings[0].message.startswith("The permission request to Bob Stone is ")
+
+
+def test_consent_links_do_not_count_as_words_of_the_request():
+    spec = make_spec()
+    links = {"yes": "https://intro.example/consent/" + "x" * 200, "no": "https://intro.example/consent/" + "y" * 200}
+    requests = {role: compose.permission_request(spec, role, RENDERER, Policy(consent_links=True), consent_links=links)
+                for role in spec.roles_to_ask()}
+    assert lint_permission_requests(spec, requests) == []
+
+
+# --- a favour posing as a benefit -------------------------------------------------------------------
+
+@pytest.mark.parametrize("benefit", [
+    "the chance to help Ann",
+    "an opportunity to help a young founder find her feet",
+    "Ann would really appreciate your advice",
+    "she would love your input on pricing",
+    "the pleasure of mentoring Ann",
+    "helping her avoid the mistakes you made",
+    "Ann's gratitude, and a good deed",
+    "a chance to do Ann a favour",
+    "letting Ann pick your brain for half an hour",
+])
+def test_a_benefit_that_is_really_the_requesters_favour_is_one_sided(benefit):
+    findings = [f for f in lint_spec(make_spec(benefit_to_target=benefit)) if f.code == "one_sided_benefit"]
+    assert [(f.severity) for f in findings] == ["warning"]
+    assert "is the favour Ann Lee asks" in findings[0].message
+
+
+@pytest.mark.parametrize("benefit", [
+    "an early look at a fast-growing clinic software company",
+    "a first look at a deal that fits your fund",
+    "help with hiring from Ann's network of clinic operators",  # help *to* Bob is a real gain
+    "advice from someone who sold to 40 clinics",
+])
+def test_a_real_gain_is_not_mistaken_for_a_favour(benefit):
+    assert not [f for f in lint_spec(make_spec(benefit_to_target=benefit)) if f.code == "one_sided_benefit"]
+
+
+# --- free text that hands scheduling to the target --------------------------------------------------
+
+@pytest.mark.parametrize("changes", [
+    {"context": "healthcare go-to-market. Bob, please book a time with Ann"},
+    {"benefit_to_target": "an early look at Acme; you can grab a slot on Ann's calendar"},
+    {"benefit_to_target": "an early look at Acme. Please reach out to her this week"},
+    {"shared_connection": "Ann and I worked together at Medisys; Bob will set up a call with Ann"},
+    {"context": "go-to-market. Feel free to schedule a call with Ann"},
+])
+def test_free_text_telling_the_target_to_schedule_contradicts_the_call_to_action(changes):
+    spec = make_spec(**changes)
+    findings = [f for f in lint(spec) if f.code == "scheduling_contradiction"]
+    assert [f.severity for f in findings] == ["warning"]
+    assert "contradicts the call to action" in findings[0].message and "Ann finds the time" in findings[0].message
+
+
+@pytest.mark.parametrize("changes", [
+    {"context": "healthcare go-to-market. Ann will book a time with Bob"},
+    {"benefit_to_requester": "advice on selling to clinics; Ann will set up a call"},
+    {"target__blurb": "partner at Stone Ventures who built the booking team at Clinico"},
+])
+def test_free_text_leaving_scheduling_to_the_requester_is_fine(changes):
+    assert not [f for f in lint(make_spec(**changes)) if f.code == "scheduling_contradiction"]

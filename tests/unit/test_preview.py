@@ -43,7 +43,8 @@ def addresses(header):
 
 def test_the_example_previews_every_message_with_a_clean_lint(result):
     assert set(result) >= {"permission_requests", "intro", "handoff", "nudges", "lint"}
-    assert result["lint"] == []
+    # clean but for the one thing it must always say: Ann's consent rests on the introducer's word
+    assert [(f["code"], f["severity"]) for f in result["lint"]] == [("consent_on_your_word", "warning")]
     messages = [*result["permission_requests"], result["intro"], result["handoff"],
                 *result["nudges"], *result["notes"]]
     for msg in messages:
@@ -125,7 +126,7 @@ def test_one_click_links_are_shown_when_the_policy_turns_them_on():
 def test_lint_findings_come_back_as_dicts_the_ui_can_show():
     result = preview(example(shared_connection=""), now=NOW)
     assert [(f["code"], f["severity"]) for f in result["lint"]] == [
-        ("missing_shared_connection", "warning")]
+        ("missing_shared_connection", "warning"), ("consent_on_your_word", "warning")]
     assert result["lint"][0]["message"].startswith("Say how you know")
 
 

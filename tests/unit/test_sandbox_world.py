@@ -295,3 +295,18 @@ def test_several_threads_sending_at_once_lose_nothing(world):
     records, latest = world.history(ANN, 0)
     assert latest == 40 and [r.id for r in records] == list(range(1, 41))
     assert len(world.inbox(BOB)) == 40
+
+
+def test_each_delivered_copy_is_stamped_with_the_receiving_servers_sender_checks(world):
+    from introducer.domain.sender_auth import check_sender
+
+    world.submit(ANN, mail(f"Ann Lee <{ANN}>", DANA, "Hi"))
+    world.submit(ANN, mail(f"Bob Stone <{BOB}>", DANA, "Forged"))  # Ann's mailbox, Bob's address in From
+    world.receive(DANA, mail(f"Bob Stone <{BOB}>", DANA, "Spoofed from outside"), authenticated=False)
+    got = {str(m.parsed()["Subject"]): m.parsed() for t in world.inbox(DANA) for m in world.thread(DANA, t.thread_id)}
+    checks = {subject: check_sender(str(em["From"]).split("<")[1].rstrip(">"), em.get_all("Authentication-Results"))
+              for subject, em in got.items()}
+    assert checks["Hi"].passed
+    assert not checks["Forged"].passed and "dmarc=fail" in checks["Forged"].reason
+    assert not checks["Spoofed from outside"].passed
+    assert str(got["Hi"]["Authentication-Results"]).startswith("mx.sandbox.example;")

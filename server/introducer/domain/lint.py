@@ -2,19 +2,26 @@
 
 `lint_spec` looks at what the user typed; `lint_intro` adds what only the composed email shows, so
 an edited template that drops the context, a benefit or the call to action is caught before it is
-sent. Run both: `lint_spec(spec) + lint_intro(spec, composed)`.
+sent; `lint_permission_requests` checks the asks themselves. The full check is
+`lint_spec(spec) + lint_intro(spec, intro) + lint_permission_requests(spec, requests)`. The checks that
+read meaning (who schedules, a favour posing as a benefit, consent on the user's word) are in
+`lint_meaning.py`.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from . import phrasing
 from .compose import Composed, greeting_name
+from .lint_meaning import (ERROR, WARNING, Finding, consent_on_your_word, favour_as_benefit,
+                           permission_request_length, target_told_to_schedule)
+from .lint_meaning import schedules as _schedules
+from .lint_meaning import sentences as _sentences
+from .lint_meaning import words as _words
 from .model import IntroSpec, Role
 
-ERROR = "error"
-WARNING = "warning"
+__all__ = ["ERROR", "WARNING", "Finding", "lint_spec", "lint_intro", "lint_permission_requests"]
 
 BODY_WARN_WORDS = 200
 BODY_MAX_WORDS = 350
@@ -27,26 +34,7 @@ _VAGUE = frozenset({
     "networking", "to network", "connect", "to connect", "connecting", "a chat", "chat", "catch up",
     "a coffee", "coffee", "synergies", "synergy", "mutual benefit", "value", "tbd", "n/a", "none",
 })
-# Phrases of a call to action about scheduling the next step.
-_SCHEDULING = re.compile(
-    r"take it from here|take things from here|\bschedul\w*|\bfind (?:a )?(?:good )?time|"
-    r"\bset (?:up|something up|a time)\b|\bbook\w*\b|\barrange\b|\breach out\b|\bfollow up\b|"
-    r"\b(?:send|propose|suggest|share) (?:over )?(?:a few |some )?times\b|"
-    r"\b(?:be|get) in touch\b|\bcalendar\b", re.IGNORECASE)
 _SUBJECT_START = re.compile(r"^\s*(?:intro|introduction)\b", re.IGNORECASE)
-_WORD = re.compile(r"\w[\w'’-]*")
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: str  # "error" | "warning"
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "message": self.message}
-
-
 def lint_spec(spec: IntroSpec) -> list[Finding]:
     """Problems visible from what the user typed alone (the form can show them as they type)."""
     return _lint(spec, None)
@@ -61,10 +49,18 @@ def lint_intro(spec: IntroSpec, composed: Composed) -> list[Finding]:
     return [finding for finding in _lint(spec, composed) if finding not in already]
 
 
+def lint_permission_requests(spec: IntroSpec, requests: dict[Role, Composed]) -> list[Finding]:
+    """Problems of the composed permission requests (one per party asked): their length."""
+    return permission_request_length(requests, spec)
+
+
 def _lint(spec: IntroSpec, composed: Composed | None) -> list[Finding]:
     parts = _parts(composed) if composed is not None else None
-    findings = [*_context(spec, composed), *_benefits(spec, parts), *_blurbs(spec),
-                *_shared_connection(spec, parts)]
+    benefits = _benefits(spec, parts)
+    if not any(f.code in ("missing_benefit", "one_sided_benefit") for f in benefits):
+        benefits += favour_as_benefit(spec)
+    findings = [*_context(spec, composed), *benefits, *_blurbs(spec), *_shared_connection(spec, parts),
+                *target_told_to_schedule(spec), *consent_on_your_word(spec)]
     if composed is not None:
         findings += [*_subject(spec, composed), *_recipients(spec, composed),
                      *_length(parts), *_call_to_action(spec, parts)]
@@ -99,13 +95,10 @@ def _norm(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
-def _words(value: str) -> int:
-    return len(_WORD.findall(value))
-
-
 def _lacking(parts: dict[str, str], phrase: str) -> list[str]:
     """Names of the parts that do not contain the phrase."""
-    return [name for name, body in parts.items() if _norm(phrase) not in _norm(body)]
+    # Closing punctuation typed into a field is dropped when it goes mid-sentence (domain.phrasing).
+    return [name for name, body in parts.items() if _norm(phrasing.phrase(phrase)) not in _norm(body)]
 
 
 def _where(lacking: list[str]) -> str:
@@ -119,7 +112,7 @@ def _context(spec: IntroSpec, composed: Composed | None) -> list[Finding]:
         return [Finding("missing_context", ERROR,
                         "Add a few words of context (what the two should talk about): the subject "
                         "and the intro need it so both remember why they are meeting.")]
-    if composed is not None and _norm(spec.context) not in _norm(composed.subject):
+    if composed is not None and _norm(phrasing.phrase(spec.context)) not in _norm(composed.subject):
         return [Finding("missing_context", ERROR,
                         f"The subject does not mention the context (\u201c{spec.context}\u201d); "
                         "it should, so both can recall at a glance why they are meeting.")]
@@ -241,35 +234,8 @@ def _length(parts: dict[str, str]) -> list[Finding]:
     return []
 
 
-def _sentences(body: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", body) if s.strip()]
-
-
-def _last_at(sentence: str, name: str, before: int) -> int:
-    hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", sentence[:before],
-                                           re.IGNORECASE)]
-    return hits[-1] if hits else -1
-
-
-def _schedules(sentence: str, name: str, rival: str) -> bool:
-    """The sentence puts `name` (not `rival`) in charge of scheduling.
-
-    The name nearest before the scheduling phrase is the one in charge ("I'll let Ann take it
-    from here to find a time with Bob"); with no name before it, the last one after it, where a
-    question addresses someone ("Could you find a time that suits Bob, Ann?").
-    """
-    match = _SCHEDULING.search(sentence)
-    if match is None:
-        return False
-    mine, theirs = _last_at(sentence, name, match.start()), _last_at(sentence, rival, match.start())
-    if mine >= 0 or theirs >= 0:
-        return mine > theirs
-    end = len(sentence)
-    return _last_at(sentence, name, end) > _last_at(sentence, rival, end)
-
-
 def _call_to_action(spec: IntroSpec, parts: dict[str, str]) -> list[Finding]:
-    requester, target = greeting_name(spec.requester.person), greeting_name(spec.target.person)
+    requester, target = greeting_name(spec.requester), greeting_name(spec.target)
     if _norm(requester) == _norm(target):  # same first name: only full names tell them apart
         requester, target = spec.requester.person.name, spec.target.person.name
     lacking = [name for name, body in parts.items()

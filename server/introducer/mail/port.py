@@ -66,6 +66,9 @@ class ThreadMessage:
     is_draft: bool = False
     from_me: bool = False  # sent by the mailbox owner (in Sent, not a draft)
     draft_id: str | None = None  # set when is_draft: what send_draft takes
+    # every Authentication-Results header, topmost first: the receiving provider's own stamp is the first
+    # (domain/sender_auth.py); `headers` keeps only one value per name
+    authentication_results: tuple[str, ...] = ()
 
     @property
     def key(self) -> str | None:
@@ -124,6 +127,11 @@ class TransientMailboxError(MailboxError):
 
 class ReconnectNeeded(MailboxError):
     """The account's grant was revoked or expired: the user must connect again."""
+
+
+class ChangeFeedUnavailable(MailboxError):
+    """The provider does not offer the change feed for this mailbox (Graph delta answering 404): read
+    the open intros' threads one by one instead, and try the feed again later."""
 
 
 class NotFound(MailboxError):

@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..domain.business_time import SendWindow
 from ..domain.compose import Renderer
+from ..domain.message_keys import MessageKeys
 
 log = logging.getLogger("introducer")
 
@@ -25,6 +26,8 @@ class Deps:
     window: SendWindow = field(default_factory=SendWindow)
     consent_links: Callable | None = None  # (intro_id, role, account_id=) -> {"yes": url, "no": url}
     worker_id: str = "worker"
+    # keys of our outbound messages (a MAC under the secret key); bootstrap passes the configured secret
+    message_keys: MessageKeys = field(default_factory=MessageKeys.random)
 
 
 def parse_window(value: str) -> SendWindow:

@@ -6,7 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import compose
 from ..domain.business_time import zone
-from ..domain.lint import lint_intro, lint_spec
+from ..domain.lint import lint_intro, lint_permission_requests, lint_spec
 from ..domain.model import ConsentStatus, IntroSpec, Policy, Role, SendMode
 from ..domain.states import IntroState, can_transition
 from ..spec import spec_to_stored
@@ -17,11 +17,16 @@ from .outbound import After, run_after, still_wanted
 from .workflow import Ctx, ask, consent_given, consent_refused, set_state, write_intro
 
 RETRIES = 3
+# what the user said instead of the party answering (a consent that is not required, on their word)
+_YOUR_WORD = {Role.REQUESTER: "You said {name} asked for this intro",
+              Role.TARGET: "You said {name} had already agreed"}
 
 
 def check(deps: Deps, spec: IntroSpec, policy: Policy) -> list:
     """Etiquette findings for a spec, as the panel shows them before submit."""
-    return lint_spec(spec) + lint_intro(spec, compose.intro(spec, deps.renderer, policy))
+    requests = {role: compose.permission_request(spec, role, deps.renderer, policy) for role in spec.roles_to_ask()}
+    return (lint_spec(spec) + lint_intro(spec, compose.intro(spec, deps.renderer, policy))
+            + lint_permission_requests(spec, requests))
 
 
 def start_intro(deps: Deps, account_id: int, spec: IntroSpec, idempotency: tuple[str, str] | None = None) -> int:
@@ -50,10 +55,17 @@ def start_intro(deps: Deps, account_id: int, spec: IntroSpec, idempotency: tuple
         for role in Role:
             asked = role in spec.roles_to_ask()
             uow.consents.add(Consent(intro_id=intro.id, role=role.value,
-                                     status=(ConsentStatus.PENDING if asked else ConsentStatus.NOT_REQUIRED).value))
+                                     status=(ConsentStatus.PENDING if asked else ConsentStatus.NOT_REQUIRED).value,
+                                     reason=None if asked else _YOUR_WORD[role].format(name=spec.party(role).person.name)))
         ctx = Ctx(deps, uow, account, intro, after)
         ctx.event("created", f"Intro of {spec.requester.person.name} to {spec.target.person.name} started "
                              f"({spec.context}).")
+        for role in Role:
+            if role not in spec.roles_to_ask():
+                name = spec.party(role).person.name
+                ctx.event("consent_on_your_word", f"{_YOUR_WORD[role].format(name=name)}: your statement, not "
+                                                  f"{name}'s own answer; {name} is not asked.",
+                          role=role.value, source="user")
         if spec.source_thread_id:
             uow.intros.track_thread(account.id, spec.source_thread_id, intro.id, "source")
         roles = spec.roles_to_ask()
@@ -92,7 +104,7 @@ def override_consent(deps: Deps, account_id: int, intro_id: int, role: Role, yes
             raise ConflictError(f"Consent can only change while the intro awaits consent (it is {ctx.intro.state}).")
         if consent.status == ConsentStatus.NOT_REQUIRED.value:
             raise ConflictError(f"The {role.value} did not have to be asked.")
-        (consent_given if yes else consent_refused)(ctx, role, "Marked by you.")
+        (consent_given if yes else consent_refused)(ctx, role, "Marked by you.", by_user=True)
 
     _act(deps, account_id, intro_id, apply)
 

@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import or_, update
 
 from ..domain.compose import Composed
+from ..domain.message_keys import MessageKeys
 from ..domain.model import Person, Role, SendMode, Step
 from ..domain.states import IntroState
 from ..mail.port import (Created, MailboxError, NotFound, OutgoingMessage, ReconnectNeeded, ReplyTarget,
@@ -56,9 +57,16 @@ def still_wanted(state: str, step: str) -> bool:
     return IntroState(state) in WRITTEN_FOR[Step(step)]
 
 
-def outbound_key(intro_id: int, step: Step, role: Role | None, generation: int = 0) -> str:
+def message_name(intro_id: int, step: Step, role: Role | None, generation: int = 0) -> str:
+    """What the message is, readably: `intro-<id>:<step>:<role>` (the key before keys became MACs)."""
     base = f"intro-{intro_id}:{step.value}:{role.value if role else 'all'}"
     return base if generation == 0 else f"{base}:{generation}"
+
+
+def outbound_key(keys: MessageKeys, intro_id: int, step: Step, role: Role | None, generation: int = 0) -> str:
+    """The message's exactly-once key: a MAC of its name (see domain/message_keys.py), so neither it nor the
+    Message-ID derived from it can be guessed from the intro id."""
+    return keys.key(message_name(intro_id, step, role, generation))
 
 
 @dataclass
@@ -77,11 +85,16 @@ def _unpeople(items) -> tuple[Person, ...]:
     return tuple(Person(i["name"], i["email"]) for i in items or ())
 
 
-def record(uow, intro, composed: Composed, mode: SendMode, after: After, *,
+def record(ctx, composed: Composed, mode: SendMode, *,
            thread_id: str | None = None, reply_to: ReplyTarget | None = None, generation: int = 0) -> Outbound:
-    """Record the message as pending (idempotent per key) and queue it for after commit."""
-    key = outbound_key(intro.id, composed.step, composed.role, generation)
-    existing = uow.outbound.by_key(key)
+    """Record the message as pending (idempotent per key) and queue it for after commit.
+
+    `ctx` is the workflow's Ctx (its unit of work, intro, After and Deps)."""
+    uow, intro, after = ctx.uow, ctx.intro, ctx.after
+    name = message_name(intro.id, composed.step, composed.role, generation)
+    key = ctx.deps.message_keys.key(name)
+    # a message recorded before keys became MACs keeps its readable key: never record it twice
+    existing = uow.outbound.by_key(key) or uow.outbound.by_key(name)
     if existing is not None:
         return existing
     row = Outbound(

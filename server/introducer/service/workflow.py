@@ -15,7 +15,7 @@ from ..domain.states import IntroState, transition
 from ..mail.port import ThreadMessage
 from ..spec import spec_from_stored
 from .deps import Deps
-from .outbound import After, outbound_key, record
+from .outbound import After, record
 
 
 @dataclass
@@ -81,13 +81,16 @@ def ask(ctx: Ctx, role: Role) -> None:
     if ctx.policy.consent_links and ctx.deps.consent_links:
         links = ctx.deps.consent_links(ctx.intro.id, role, account_id=ctx.account.id)
     composed = compose.permission_request(ctx.spec, role, ctx.deps.renderer, ctx.policy, consent_links=links)
-    record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(Step.PERMISSION_REQUEST), ctx.after)
+    record(ctx, composed, ctx.policy.mode_for(Step.PERMISSION_REQUEST))
     verb = "drafted" if ctx.policy.permission_request.value == "draft" else "sending"
     ctx.event("permission_request_recorded", f"Permission request to {ctx.party_name(role)} {verb}.", role=role.value)
 
 
-def _record_answer(ctx: Ctx, role: Role, status: ConsentStatus, why: str) -> dict:
-    """Store a party's answer (bumping the intro's version, so concurrent answers re-read) and log it."""
+def _record_answer(ctx: Ctx, role: Role, status: ConsentStatus, why: str, by_user: bool = False) -> dict:
+    """Store a party's answer (bumping the intro's version, so concurrent answers re-read) and log it.
+
+    `by_user`: the introducer recorded it (a phone call, an answer read by hand); the timeline says it
+    is their statement, not the party's own answer."""
     ctx.touch()
     consents = ctx.consents()
     consent = consents[role]
@@ -95,14 +98,19 @@ def _record_answer(ctx: Ctx, role: Role, status: ConsentStatus, why: str) -> dic
     consent.answered_at = ctx.now
     consent.reason = why
     said = "yes" if status is ConsentStatus.YES else "no"
-    ctx.event(f"consent_{said}", f"{ctx.party_name(role)} said {said}. {why}", role=role.value)
+    name = ctx.party_name(role)
+    if by_user:
+        ctx.event(f"consent_{said}", f"You recorded that {name} said {said}: your statement, not a reply from "
+                                     f"{name}. {why}", role=role.value, source="user")
+    else:
+        ctx.event(f"consent_{said}", f"{name} said {said}. {why}", role=role.value, source="party")
     _refresh_review_flag(ctx, consents)
     return consents
 
 
-def consent_given(ctx: Ctx, role: Role, why: str) -> None:
+def consent_given(ctx: Ctx, role: Role, why: str, by_user: bool = False) -> None:
     ctx.uow.due.cancel(ctx.intro.id, None, role.value)
-    consents = _record_answer(ctx, role, ConsentStatus.YES, why)
+    consents = _record_answer(ctx, role, ConsentStatus.YES, why, by_user)
     required = [c for c in consents.values() if c.status != ConsentStatus.NOT_REQUIRED.value]
     if all(c.status == ConsentStatus.YES.value for c in required) and IntroState(ctx.intro.state) in (
             IntroState.NEW, IntroState.AWAITING_CONSENT):
@@ -110,13 +118,13 @@ def consent_given(ctx: Ctx, role: Role, why: str) -> None:
         write_intro(ctx)
 
 
-def consent_refused(ctx: Ctx, role: Role, why: str) -> None:
+def consent_refused(ctx: Ctx, role: Role, why: str, by_user: bool = False) -> None:
     ctx.uow.due.cancel(ctx.intro.id)
-    _record_answer(ctx, role, ConsentStatus.NO, why)
+    _record_answer(ctx, role, ConsentStatus.NO, why, by_user)
     set_state(ctx, IntroState.DECLINED, f"{ctx.party_name(role)} declined the introduction.")
     # the other party hears back tactfully (drafted by default): nobody is left waiting
     composed = compose.decline_note(ctx.spec, ctx.deps.renderer, ctx.policy, declined_by=role)
-    record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(Step.DECLINE_NOTE), ctx.after)
+    record(ctx, composed, ctx.policy.mode_for(Step.DECLINE_NOTE))
 
 
 def needs_review(ctx: Ctx, role: Role, why: str, excerpt: str = "") -> None:
@@ -139,7 +147,7 @@ def _refresh_review_flag(ctx: Ctx, consents: dict) -> None:
 
 def write_intro(ctx: Ctx) -> None:
     composed = compose.intro(ctx.spec, ctx.deps.renderer, ctx.policy)
-    record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(Step.INTRO), ctx.after)
+    record(ctx, composed, ctx.policy.mode_for(Step.INTRO))
     how = "drafted for you to review and send" if ctx.policy.intro.value == "draft" else "being sent"
     ctx.event("intro_recorded", f"The intro is {how}.")
 
@@ -150,13 +158,13 @@ def reply_subject(subject: str) -> str:
 
 def record_reply(ctx: Ctx, composed, to_message: ThreadMessage) -> None:
     """Record a message that answers `to_message` in its thread, under the thread's subject."""
-    record(ctx.uow, ctx.intro, replace(composed, subject=reply_subject(to_message.subject)),
-           ctx.policy.mode_for(composed.step), ctx.after,
+    record(ctx, replace(composed, subject=reply_subject(to_message.subject)),
+           ctx.policy.mode_for(composed.step),
            thread_id=to_message.thread_id, reply_to=to_message.as_reply_target())
 
 
 def post_handoff(ctx: Ctx, to_message: ThreadMessage, next_actor: Role) -> None:
-    if ctx.uow.outbound.by_key(outbound_key(ctx.intro.id, Step.HANDOFF, None)) is not None:
+    if any(row.step == Step.HANDOFF.value for row in ctx.uow.outbound.for_intro(ctx.intro.id)):
         return  # one handoff per intro, however many replies arrive before it goes out
     composed = compose.handoff(ctx.spec, ctx.deps.renderer, ctx.policy, next_actor=next_actor)
     record_reply(ctx, composed, to_message)
@@ -168,7 +176,7 @@ def expire(ctx: Ctx, role: Role) -> None:
     set_state(ctx, IntroState.EXPIRED, f"{ctx.party_name(role)} did not answer, even after a reminder.")
     if role is Role.TARGET:  # the requester is waiting on the target; a silent requester needs no note
         composed = compose.expiry_note(ctx.spec, ctx.deps.renderer, ctx.policy)
-        record(ctx.uow, ctx.intro, composed, ctx.policy.mode_for(Step.EXPIRY_NOTE), ctx.after)
+        record(ctx, composed, ctx.policy.mode_for(Step.EXPIRY_NOTE))
 
 
 def snooze_for_auto_reply(ctx: Ctx, role: Role, return_date, why: str) -> None:

@@ -5,12 +5,20 @@
     POST /sandbox/api/mailboxes/<email>/threads/<thread_id>/reply  {"text"}: a simulated person replies all
     GET  /sandbox/api/mailboxes/<email>/drafts                   the mailbox's drafts
     POST /sandbox/api/mailboxes/<email>/drafts/<draft_id>/send   send a draft (what the user does in Gmail)
+    POST /sandbox/api/mailboxes/<email>/receive                  mail from outside the world arrives
+         {"from": {"name", "email"}, "subject", "text", "in_reply_to"?, "spoofed"?, "extra_headers"?}
+         `spoofed`: the From is forged, so the receiving server's sender checks fail
 
 After sending or replying, the people and the worker run once (sandbox.settle) so the outcome shows at once.
 """
 from __future__ import annotations
 
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, current_app
+
+from ..domain.address import InvalidAddress, person
 
 from ..mail.mime import people, text_of
 from ..mail.port import NotFound
@@ -136,8 +144,41 @@ def reply(email: str, thread_id: str):
     latest = theirs[-1].parsed()
     to, cc = _reply_all(user.email, latest)
     behaviour = user.behaviour or Behaviour()
-    body = replies.reply_body(text, latest, style=behaviour.style, signature=behaviour.signature)
-    raw = replies.compose(user.person, to, replies.re_subject(str(latest["Subject"] or "")), body, world.now(),
-                          cc=cc, replying_to=latest)
+    zone = ZoneInfo(behaviour.timezone)
+    body = replies.reply_body(text, latest, style=behaviour.style, signature=behaviour.signature, tz=zone)
+    raw = replies.compose(user.person, to, replies.re_subject(str(latest["Subject"] or "")), body,
+                          world.now().astimezone(zone), cc=cc, replying_to=latest)
     sent = world.submit(user.email, raw, thread_id)
     return {"message_id": sent.id, "thread_id": sent.thread_id, **settle()}
+
+
+@bp.post("/receive")
+def receive(email: str):
+    """A message from someone outside the world (a stranger, or somebody forging a party's address)."""
+    user = _user(email)
+    data = json_object()
+    check_shape(data, {"from": {"name": str, "email": str}, "subject": str, "text": str, "in_reply_to": str, "spoofed": bool,
+                       "extra_headers": list})
+    given = data.get("from") or {}
+    try:
+        sender = person(given.get("name") or "", given.get("email") or "", "from")
+    except InvalidAddress as exc:
+        raise bad_request(str(exc)) from None
+    text = str(data.get("text") or "").strip()
+    if not text or len(text) > MAX_REPLY:
+        raise bad_request(f"text: write the message (1 to {MAX_REPLY} characters).")
+    extra = []
+    for item in data.get("extra_headers") or ():
+        if (not isinstance(item, list) or len(item) != 2 or not all(isinstance(v, str) for v in item)
+                or any(ch in "".join(item) for ch in "\r\n")):
+            raise bad_request("extra_headers: a list of [name, value] pairs without line breaks.")
+        extra.append((item[0], item[1]))
+    world = _world()
+    parent = None
+    if data.get("in_reply_to"):
+        parent = EmailMessage()
+        parent["Message-ID"] = data["in_reply_to"]
+    raw = replies.compose(sender, [user.person], str(data.get("subject") or "(no subject)"), text, world.now(),
+                          replying_to=parent, extra_headers=tuple(extra))
+    got = world.receive(user.email, raw, authenticated=not data.get("spoofed"))
+    return {"message_id": got.id, "thread_id": got.thread_id, **settle()}

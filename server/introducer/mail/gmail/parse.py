@@ -98,7 +98,13 @@ def thread_message(message: dict, draft_id: str | None = None) -> ThreadMessage:
         bcc=people(headers.get("bcc")), reply_to_addresses=people(headers.get("reply-to")),
         in_reply_to=next(iter(message_ids(headers.get("in-reply-to"))), None),
         references=message_ids(headers.get("references")),
-        is_draft=is_draft, from_me=SENT in labels and not is_draft, draft_id=draft_id if is_draft else None)
+        is_draft=is_draft, from_me=SENT in labels and not is_draft, draft_id=draft_id if is_draft else None,
+        authentication_results=all_values(payload, "authentication-results"))
+
+
+def all_values(part: dict, name: str) -> tuple[str, ...]:
+    """Every value of one header in the message's order (headers_of keeps one per name)."""
+    return tuple(h.get("value", "") for h in part.get("headers", []) if h.get("name", "").lower() == name)
 
 
 def thread_messages(thread: dict, draft_ids: dict[str, str]) -> list[ThreadMessage]:

@@ -68,7 +68,9 @@ def thread_message(message: dict, owner_email: str) -> ThreadMessage:
         in_reply_to=next(iter(message_ids(headers.get("in-reply-to"))), None),
         references=message_ids(headers.get("references")), is_draft=is_draft,
         from_me=not is_draft and sender.email.lower() == owner_email.lower(),
-        draft_id=message["id"] if is_draft else None)
+        draft_id=message["id"] if is_draft else None,
+        authentication_results=tuple(str(h.get("value") or "") for h in message.get("internetMessageHeaders") or ()
+                                     if str(h.get("name") or "").lower() == "authentication-results"))
 
 
 def created(message: dict) -> Created:

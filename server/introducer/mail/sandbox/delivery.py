@@ -11,6 +11,7 @@ from datetime import datetime
 from email.message import EmailMessage, Message
 from email.utils import format_datetime, getaddresses
 
+from ...domain.sender_auth import aligned
 from ..mime import parse
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
@@ -62,11 +63,41 @@ def with_header(raw: bytes, name: str, value: str, *, replace: bool = False) -> 
     return f"{name}: {value}".encode() + _eol(lines) + raw
 
 
+def prepend_header(raw: bytes, name: str, value: str) -> bytes:
+    """Add a header above every other one, as a receiving server stamps its own trace headers."""
+    if any(ch in value for ch in "\r\n"):
+        raise ValueError(f"{name} value contains a line break")
+    lines, _ = _split(raw)
+    return f"{name}: {value}".encode() + _eol(lines) + raw
+
+
+def authentication_results(mta_domain: str, from_address: str, envelope_sender: str | None) -> str:
+    """The receiving server's Authentication-Results, shaped like Gmail's.
+
+    `envelope_sender` is the world mailbox that really sent the message (its own mail is signed for its
+    domain and sent from its servers: DKIM and SPF pass for that domain); None for mail from outside the
+    world that failed every check. DMARC passes only when the From domain is aligned with those."""
+    from_domain = domain_of(from_address) if "@" in from_address else "unknown.invalid"
+    if envelope_sender is None:
+        return (f"mx.{mta_domain}; dkim=none (message not signed) header.from={from_domain}; "
+                f"spf=softfail (mx.{mta_domain}: domain of transitioning {from_address} does not designate "
+                f"the sending host as permitted sender) smtp.mailfrom={from_address}; "
+                f"dmarc=fail (p=REJECT sp=REJECT dis=NONE) header.from={from_domain}")
+    real = domain_of(envelope_sender)
+    dmarc = "pass" if aligned(real, from_domain) else "fail"
+    return (f"mx.{mta_domain}; dkim=pass header.i=@{real} header.s=sandbox header.b=sandbox; "
+            f"spf=pass (mx.{mta_domain}: domain of {envelope_sender} designates the sandbox as permitted "
+            f"sender) smtp.mailfrom={envelope_sender}; dmarc={dmarc} (p=NONE sp=NONE dis=NONE) "
+            f"header.from={from_domain}")
+
+
 def addresses(em: Message, *names: str) -> list[str]:
     """Lower-cased unique addresses from the named headers, in order."""
     out: list[str] = []
     for name in names:
-        for _, addr in getaddresses([str(v) for v in em.get_all(name, [])]):
+        # raw values: the header registry raises on a display name whose encoded word hides a line break
+        raw = [str(v) for k, v in em.raw_items() if k.lower() == name.lower()]
+        for _, addr in getaddresses(raw):
             addr = addr.strip().lower()
             if addr and "@" in addr and addr not in out:
                 out.append(addr)

@@ -6,7 +6,7 @@ the cursor and never expires.
 from __future__ import annotations
 
 from ...domain.model import Person
-from ..mime import build_message, date_of, headers_of, message_ids, parse, people, text_of
+from ..mime import authentication_results, build_message, date_of, headers_of, message_ids, parse, people, text_of
 from ..port import Changes, ChangedMessage, Created, NotFound, OutgoingMessage, ThreadMessage, WatchInfo
 from .records import DRAFT, SENT, StaleCursor, StoredMessage, UnknownUser
 from .world import SandboxWorld
@@ -82,7 +82,7 @@ class SandboxMailbox:
             reply_to_addresses=people(em["Reply-To"]),
             in_reply_to=next(iter(message_ids(em["In-Reply-To"])), None),
             references=message_ids(em["References"]), is_draft=m.is_draft, draft_id=m.draft_id,
-            from_me=SENT in m.labels and not m.is_draft)
+            from_me=SENT in m.labels and not m.is_draft, authentication_results=authentication_results(em))
 
     def find_by_key(self, key: str, thread_id: str | None = None) -> ThreadMessage | None:
         found = [m for m in self._call("find_by_key", self._world.find_header, self._email, "X-Introducer-Key", key)

@@ -116,7 +116,8 @@ def _deliver(tx: Tx, sender: User, raw: bytes, em, everyone: list[str], sent: St
         recipient = find_user(tx.conn, address)
         if recipient is None:
             continue  # leaves the world: somebody else's mail server
-        copy = store.add(tx.conn, recipient.email, delivered_raw, [INBOX, UNREAD], tx.now, tx.retention)
+        copy = store.add(tx.conn, recipient.email, _received(tx, delivered_raw, em, sender.email),
+                         [INBOX, UNREAD], tx.now, tx.retention)
         tx.changed.add(recipient.email)
         if recipient.is_simulated:
             people.plan(tx.conn, tx.now, recipient, copy, sender)
@@ -127,10 +128,23 @@ def _deliver(tx: Tx, sender: User, raw: bytes, em, everyone: list[str], sent: St
         store.add(tx.conn, sender.email, dsn, [INBOX, UNREAD], tx.now, tx.retention, force_thread=sent.thread_id)
 
 
-def deliver_inbound(tx: Tx, recipient_email: str, raw: bytes) -> StoredMessage:
-    """Drop a message from outside the world into a mailbox (as if it came over SMTP)."""
+def _received(tx: Tx, raw: bytes, em, envelope_sender: str | None) -> bytes:
+    """A recipient's copy with the receiving server's Authentication-Results on top (kept per copy, as
+    Gmail and Exchange do); headers the sender wrote stay below it."""
+    from_address = next(iter(delivery.addresses(em, "From")), "")
+    return delivery.prepend_header(raw, "Authentication-Results",
+                                   delivery.authentication_results(tx.domain, from_address, envelope_sender))
+
+
+def deliver_inbound(tx: Tx, recipient_email: str, raw: bytes, *, authenticated: bool = True) -> StoredMessage:
+    """Drop a message from outside the world into a mailbox (as if it came over SMTP).
+
+    `authenticated=False` simulates a spoofed sender: the From domain's checks fail."""
     recipient = need_user(tx.conn, recipient_email)
     raw = stamp(delivery.without_header(raw, "Bcc"), tx, recipient.email)
+    em = parse(raw)
+    envelope = next(iter(delivery.addresses(em, "From")), None) if authenticated else None
+    raw = _received(tx, raw, em, envelope) if envelope or not authenticated else raw
     copy = store.add(tx.conn, recipient.email, raw, [INBOX, UNREAD], tx.now, tx.retention)
     tx.changed.add(recipient.email)
     return copy

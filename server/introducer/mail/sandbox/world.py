@@ -154,10 +154,11 @@ class SandboxWorld:
         with self._write() as tx:
             return transport.submit(tx, sender_email.lower(), raw, thread_id)
 
-    def receive(self, email: str, raw: bytes) -> StoredMessage:
-        """Deliver mail that came from outside the world into one mailbox's inbox."""
+    def receive(self, email: str, raw: bytes, *, authenticated: bool = True) -> StoredMessage:
+        """Deliver mail that came from outside the world into one mailbox's inbox; with
+        `authenticated=False` its sender checks fail (a forged From)."""
         with self._write() as tx:
-            return transport.deliver_inbound(tx, email.lower(), raw)
+            return transport.deliver_inbound(tx, email.lower(), raw, authenticated=authenticated)
 
     # --- drafts ------------------------------------------------------------------------------
     def draft(self, email: str, draft_id: str) -> StoredMessage:

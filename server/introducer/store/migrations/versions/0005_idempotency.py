@@ -1,7 +1,7 @@
 """Idempotency keys per account: a retried create returns the first result instead of a second intro.
 
-Revision ID: 0003_idempotency
-Revises: 0002
+Revision ID: 0005_idempotency
+Revises: 0004_account_address
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_idempotency"
-down_revision = "0002"
+revision = "0005_idempotency"
+down_revision = "0004_account_address"
 branch_labels = None
 depends_on = None
 
