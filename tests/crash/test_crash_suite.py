@@ -85,6 +85,7 @@ def _states(container, account_id) -> Counter:
         return Counter(i.state for i in uow.intros.list(account_id, None, 500, 0))
 
 
+@pytest.mark.timeout(CHAOS_SECONDS + 240)  # the kills, then the clean rounds (slow on a loaded machine)
 def test_killed_workers_lose_nothing_double_nothing_and_leave_labels_right(postgres_url, tmp_path, report):
     data_dir = tmp_path / "instance"
     container, seeded = prepare(Settings(data_dir=data_dir, database_url=postgres_url))
