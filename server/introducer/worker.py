@@ -14,7 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .bootstrap import Container
-from .service import ingest, nudges, outbound, reconcile, watches
+from .service import ingest, nudges, outbound, progress, reconcile, watches
 
 log = logging.getLogger("introducer.worker")
 SYNC_LEASE = timedelta(minutes=5)  # far longer than a sync takes; a dead worker's request waits this long
@@ -81,6 +81,7 @@ def jobs(c: Container) -> list[Job]:
         Job("sync_requested", s.sync_seconds, run_sync_requests),
         Job("dispatch_due", s.dispatch_seconds, lambda c: nudges.dispatch_due(c.deps)),
         Job("retry_outbound", s.dispatch_seconds, lambda c: outbound.retry_pending(c.deps)),
+        Job("relabel_drifted", s.dispatch_seconds, lambda c: progress.relabel_drifted(c.deps)),
         Job("sandbox_people", 1.0, tick_sandbox, only_with_sandbox=True),
     ]
     if s.public_url:

@@ -242,6 +242,25 @@ def test_the_open_message_is_read_with_both_addon_tokens_and_only_its_headers():
         ANN, "t-9", [DANA, BOB])
 
 
+def test_pressing_introduce_again_on_the_same_card_starts_one_intro(live):
+    """The Introduce button carries a per-action key: a second click of the same card (or Google retrying
+    the click after a timeout) answers with the first intro; a card shown anew carries a new key."""
+    live.connect()
+    card = opened_form(live)
+    key = lambda c: {p["key"]: p["value"] for p in find_button(card_of(c), "Introduce")["onClick"]["action"]
+                     ["parameters"]}["action_key"]  # noqa: E731
+    assert key(opened_form(live)) != key(card)  # the form shown again is a new action with a new key
+    first = live.click(card, "Introduce", inputs=form(**FILLED), gmail=live.open_message())
+    again = live.click(card, "Introduce", inputs=form(**FILLED), gmail=live.open_message())
+    assert again == first
+    assert len(live.world.drafts(DANA)) == 1
+    with live.container.uow() as uow:
+        assert len(uow.intros.list(live.account().id)) == 1
+    changed = live.click(card, "Introduce", inputs=form(**{**FILLED, "context": "another reason"}),
+                         gmail=live.open_message())
+    assert "already started an intro" in texts(card_of(changed))
+
+
 def test_digits_that_are_not_ascii_in_a_button_or_a_setting_are_answered_with_a_notice(live):
     live.connect()
     for parameters in ({"action": "show", "intro_id": "²"}, {"action": "cancel", "intro_id": "٣"}):

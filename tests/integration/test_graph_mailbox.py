@@ -177,3 +177,15 @@ def test_labels_are_categories_on_the_conversation(dana, world, outlook):
     assert len(creates) == 1
     dana.set_label(sent.thread_id, "Intros/Awaiting consent", on=False)
     assert world.mailbox_threads(DANA.email, "Intros/Awaiting consent") == []
+
+
+def test_draft_exists_until_the_draft_is_sent_or_deleted_and_sent_mail_is_a_sent_change(dana, world):
+    cursor = dana.changes_since(None).cursor
+    kept, sent, deleted = (dana.create_draft(ask(key=f"intro-{n}:permission_request:target")) for n in (1, 2, 3))
+    dana.send_draft(sent.draft_id)
+    [stored] = world.find_header(DANA.email, KEY_HEADER, "intro-3:permission_request:target")
+    world.delete_draft(DANA.email, stored.draft_id)
+    assert [dana.draft_exists(d.draft_id) for d in (kept, sent, deleted)] == [True, False, False]
+    world.submit(ANN.email, compose(ANN, [DANA], "A note", "x", world.now()))
+    changes = {m.provider_id: m.sent for m in dana.changes_since(cursor).messages}
+    assert changes[sent.provider_id] is True and list(changes.values()).count(False) == 1

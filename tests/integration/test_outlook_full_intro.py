@@ -83,3 +83,42 @@ def test_a_full_intro_runs_through_graph_and_the_handoff_stays_in_the_intro_conv
         assert expected in kinds
     assert kinds.count("handoff_sent") == 1
     assert demo.outlook.face.without_immutable_ids() == []
+
+
+def test_drafts_sent_from_another_mail_app_are_followed_through_graph(outlook_demo, report):
+    """Dana sends each draft from another mail app: a new message without our header or Message-ID, in a
+    conversation of its own, the draft gone. Delta on Sent Items shows it; the intro runs to the handoff,
+    Bob's bump three business days after the send included."""
+    from datetime import timedelta
+
+    from introducer.mail.sandbox.faults import DRAFT_SENT_ELSEWHERE
+    from introducer.mail.sandbox.people import Behaviour
+
+    demo = outlook_demo
+    demo.world.set_behaviour(BOB, Behaviour(reply_delay=timedelta(days=4)))
+    intro_id = intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    demo.world.faults.switch(DRAFT_SENT_ELSEWHERE)
+    outcome = "stuck"
+    try:
+        [ask] = demo.drafts()
+        demo.world.send_draft(DANA, ask.draft_id)
+        demo.advance(1)
+        view = demo.view(intro_id)
+        assert any(e["kind"] == "permission_request_sent" for e in view["timeline"]), view["timeline"]
+        demo.advance(24 * 3 + 2, step=6)  # Thursday: three business days after the send
+        [bump] = demo.sent(f"intro-{intro_id}:consent_bump:")  # once, in the conversation Bob got
+        [sent_ask] = [m for t in demo.world.mailbox_threads(DANA) for m in demo.world.thread(DANA, t.thread_id)
+                      if "SENT" in m.labels and m.subject.startswith("Open to meeting")]
+        assert bump.thread_id == sent_ask.thread_id and "X-Introducer-Key" not in sent_ask.parsed()
+        demo.advance(24, step=6)  # Friday: Bob's yes
+        assert demo.view(intro_id)["state"] == "consented"
+        [intro_draft] = demo.drafts()
+        demo.world.send_draft(DANA, intro_draft.draft_id)
+        demo.advance(0.1)  # before anyone replies
+        assert demo.view(intro_id)["state"] == "introduced"
+        demo.advance(4)
+        assert demo.view(intro_id)["state"] in ("handed_off", "completed")
+        outcome = "completed"
+    finally:
+        report(f"fault {DRAFT_SENT_ELSEWHERE} (Graph): intros completed {int(outcome == 'completed')} / "
+               f"waiting with reason 0 / stuck {int(outcome == 'stuck')}")

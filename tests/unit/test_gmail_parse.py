@@ -119,8 +119,22 @@ def test_history_pages_give_added_messages_in_order_and_tolerate_empty_pages():
          "messagesAdded": [{"message": {"id": "m2", "threadId": "t2", "labelIds": ["SENT"]}}]},
     ], "historyId": "105"}
     assert disco.problems_in("ListHistoryResponse", page) == []
-    assert parse.added_messages(page) == [ChangedMessage("m1", "t1"), ChangedMessage("m2", "t2")]
+    assert parse.added_messages(page) == [ChangedMessage("m1", "t1"), ChangedMessage("m2", "t2", sent=True)]
     assert parse.added_messages({"historyId": "105"}) == []  # no changes: no "history" key at all
+
+
+def test_a_draft_sent_in_place_is_a_sent_change_other_label_changes_are_not():
+    page = {"history": [
+        {"id": "201", "messages": [{"id": "d1", "threadId": "t1"}],
+         "labelsRemoved": [{"message": {"id": "d1", "threadId": "t1"}, "labelIds": ["DRAFT"]}]},
+        {"id": "202", "messages": [{"id": "d1", "threadId": "t1"}],
+         "labelsAdded": [{"message": {"id": "d1", "threadId": "t1"}, "labelIds": ["SENT"]}]},
+        {"id": "203", "messages": [{"id": "m9", "threadId": "t9"}],
+         "labelsAdded": [{"message": {"id": "m9", "threadId": "t9"}, "labelIds": ["Label_4"]}],
+         "labelsRemoved": [{"message": {"id": "m9", "threadId": "t9"}, "labelIds": ["UNREAD"]}]},
+    ], "historyId": "203"}
+    assert disco.problems_in("ListHistoryResponse", page) == []
+    assert dict.fromkeys(parse.added_messages(page)) == {ChangedMessage("d1", "t1", sent=True): None}
 
 
 def test_empty_listings_have_no_list_key():

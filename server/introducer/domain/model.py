@@ -95,6 +95,7 @@ class Policy:
     consent_nudge_after_days: int = 3  # business days before the one bump
     expire_after_bump_days: int = 3  # business days after the bump before giving up
     requester_reminder_after_days: int = 1
+    draft_waiting_after_days: int = 2  # business days a draft of ours may wait before you are told
     close_loop_after_days: int | None = 7  # None: no check-in
     subject_style: SubjectStyle = SubjectStyle.MEETS
     consent_links: bool = False

@@ -93,13 +93,18 @@ class Created:
 
 @dataclass(frozen=True)
 class ChangedMessage:
+    """A message the change feed names. `sent`: the mailbox owner sent it (it arrived in Sent, or a draft
+    became sent in place), which is how a draft the user sent from any client is noticed."""
+
     provider_id: str
     thread_id: str
+    sent: bool = False
 
 
 @dataclass(frozen=True)
 class Changes:
-    """Messages added since a cursor. `reset` means the cursor was too old: resync tracked threads."""
+    """Messages added (or sent in place) since a cursor. `reset` means the cursor was too old: resync
+    tracked threads."""
 
     messages: tuple[ChangedMessage, ...]
     cursor: str
@@ -146,6 +151,10 @@ class Mailbox(Protocol):
 
     def send(self, message: OutgoingMessage) -> Created: ...
 
+    def draft_exists(self, draft_id: str) -> bool:
+        """Whether the draft is still a draft (False once it was sent or deleted): one cheap call."""
+        ...
+
     def read_thread(self, thread_id: str) -> list[ThreadMessage]:
         """All messages of the thread, drafts included (is_draft set), oldest first."""
         ...
@@ -155,7 +164,7 @@ class Mailbox(Protocol):
         ...
 
     def changes_since(self, cursor: str | None) -> Changes:
-        """Messages added since the cursor (None: nothing, just the current cursor)."""
+        """Messages added, or drafts sent in place, since the cursor (None: nothing, just the current cursor)."""
         ...
 
     def set_label(self, thread_id: str, label: str, on: bool = True) -> None: ...

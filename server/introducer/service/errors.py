@@ -26,3 +26,11 @@ class ValidationError(ServiceError):
     def __init__(self, message: str, findings: list | None = None):
         super().__init__(message)
         self.findings = findings or []
+
+
+class KeyUsed(ServiceError):
+    """The request's idempotency key was claimed first by another request (committed meanwhile): the
+    caller answers with what that one did, never by doing it again."""
+
+    status = 409
+    code = "idempotency_key_in_use"

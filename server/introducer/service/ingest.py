@@ -16,10 +16,12 @@ from ..classifier import classify_message
 from ..domain.address import same_address
 from ..domain.model import ConsentStatus, Role, Verdict
 from ..domain.states import IntroState
+from ..crashpoints import crash_point
 from ..mail.port import (ChangeFeedUnavailable, MailboxError, ReconnectNeeded, ThreadMessage,
                          TransientMailboxError)
 from .deps import Deps, log
 from ..domain.numbers import whole_number
+from .drafts import adopt_sent_elsewhere
 from .outbound import After, run_after
 from .progress import mark_reconnect, message_sent
 from .reply_sender import sender_problem
@@ -75,6 +77,8 @@ def sync_account(deps: Deps, account_id: int) -> int:
         # returned in another process, its commit not yet made): while a send is in flight, changes in
         # threads we do not know yet are read again on the next sync rather than passed over.
         hold = bool(not reset and named - threads and uow.outbound.in_flight(account_id, deps.clock()))
+    threads = set(threads) | adopt_sent_elsewhere(deps, account_id, changes, set(threads), mailbox)
+    crash_point("sync.mid")
     read = [process_thread(deps, account_id, thread_id, mailbox) for thread_id in sorted(threads)]
     if not all(read) or hold:
         if not all(read):
@@ -175,7 +179,10 @@ def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> boo
         for message in sorted((m for m in messages if not m.is_draft), key=lambda m: m.date):
             if uow.seen.mark(account_id, message.provider_id, intro.id):
                 _handle(ctx, purpose, message, messages)
+        after.relabel.add(intro.id)  # labels are reconciled on every read (no provider call when they match)
+        crash_point("ingest.before_commit")
         uow.commit()
+    crash_point("ingest.after_commit")
     run_after(deps, after)
     return True
 
@@ -208,12 +215,12 @@ def _our_outbound(ctx: Ctx, message: ThreadMessage):
     if same_id:
         return same_id[0]
     drafted = [r for r in in_thread if r.status == "drafted"]
-    if len(drafted) == 1 and _looks_like(message, drafted[0]):
+    if len(drafted) == 1 and looks_like(message, drafted[0]):
         return drafted[0]
     return None
 
 
-def _looks_like(message: ThreadMessage, row) -> bool:
+def looks_like(message: ThreadMessage, row) -> bool:
     """A sent message that lost our header and Message-ID is still our draft if it went to everyone the
     draft was for and kept the draft's most distinctive line: the introducer's own, different message in
     the same thread must not count as the draft being sent."""

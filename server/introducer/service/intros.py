@@ -12,7 +12,7 @@ from ..domain.states import IntroState, can_transition
 from ..spec import spec_to_stored
 from ..store.models import Consent, Intro
 from .deps import Deps
-from .errors import ConflictError, NotFoundError, ValidationError
+from .errors import ConflictError, KeyUsed, NotFoundError, ValidationError
 from .outbound import After, run_after, still_wanted
 from .workflow import Ctx, ask, consent_given, consent_refused, set_state, write_intro
 
@@ -29,8 +29,11 @@ def check(deps: Deps, spec: IntroSpec, policy: Policy) -> list:
             + lint_permission_requests(spec, requests))
 
 
-def start_intro(deps: Deps, account_id: int, spec: IntroSpec) -> int:
-    """Record the intro and write the permission request(s); returns the intro id."""
+def start_intro(deps: Deps, account_id: int, spec: IntroSpec, idempotency: tuple[str, str] | None = None) -> int:
+    """Record the intro and write the permission request(s); returns the intro id.
+
+    `idempotency`: (key, request hash), claimed in the same transaction as the intro, so the intro and
+    its key commit together or not at all; KeyUsed when another request holds the key."""
     after = After()
     with deps.uow() as uow:
         account = _account(uow, account_id)
@@ -47,6 +50,8 @@ def start_intro(deps: Deps, account_id: int, spec: IntroSpec) -> int:
         )
         uow.intros.add(intro)
         uow.session.flush()
+        if idempotency and not uow.idempotency.claim(account.id, *idempotency, now, intro_id=intro.id):
+            raise KeyUsed("Another request with this idempotency key came first.")
         for role in Role:
             asked = role in spec.roles_to_ask()
             uow.consents.add(Consent(intro_id=intro.id, role=role.value,

@@ -16,6 +16,8 @@ from ..domain.states import IntroState
 from ..mail.port import ThreadMessage
 from ..store.models import DueWork
 from .deps import Deps, log
+from .drafts import KIND as DRAFT_CHECK
+from .drafts import check_drafts
 from .ingest import human_reply, process_thread
 from .outbound import After, record, run_after
 from .workflow import Ctx, expire, post_handoff, record_reply
@@ -34,7 +36,7 @@ def dispatch_due(deps: Deps, limit: int = 50) -> int:
             _hand_back(deps, [left for left, _, _ in claimed[index:]])
             break
         try:
-            _handle(deps, work_id)
+            (check_drafts if kind == DRAFT_CHECK else _handle)(deps, work_id)
         except Exception as exc:  # one broken row must not stop the others; it is retried later
             log.exception("due work %s (%s) failed", work_id, kind)
             with deps.uow() as uow:

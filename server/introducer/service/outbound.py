@@ -21,6 +21,7 @@ from ..domain.states import IntroState
 from ..mail.port import (Created, MailboxError, NotFound, OutgoingMessage, ReconnectNeeded, ReplyTarget,
                          TransientMailboxError)
 from ..store.models import Intro, Outbound
+from ..crashpoints import crash_point
 from .deps import Deps, log
 
 LEASE = timedelta(minutes=2)
@@ -163,7 +164,9 @@ def perform(deps: Deps, outbound_id: int) -> None:
         return
     mailbox = deps.mailboxes(account)
     try:
+        crash_point("send.before_provider")
         delivered = _deliver(mailbox, row, obsolete)
+        crash_point("send.after_provider")
     except TransientMailboxError as exc:
         log.warning("outbound %s: provider busy (%s); retrying later", row.key, exc)
         _release(deps, outbound_id, str(exc), RETRY_AFTER)

@@ -6,9 +6,13 @@ from their mailbox, which ingest notices (`message_sent`).
 from __future__ import annotations
 
 from ..domain.model import ConsentStatus, Role, Step
-from ..domain.states import NEEDS_REVIEW_LABEL, IntroState
-from ..mail.port import Created, MailboxError
-from ..store.models import Intro, Outbound
+from sqlalchemy import select
+
+from ..domain.states import ALL_LABELS, NEEDS_REVIEW_LABEL, IntroState
+from ..mail.port import Created, MailboxError, NotFound
+from ..store.models import Intro, Outbound, TrackedThread
+from ..crashpoints import crash_point
+from . import drafts
 from .deps import Deps, log
 from .outbound import THREAD_PURPOSE, After, run_after
 from .workflow import Ctx, set_state
@@ -31,29 +35,44 @@ def outbound_done(deps: Deps, outbound_id: int, created: Created, sent: bool) ->
         row.updated_at = deps.clock()
         ctx = _ctx(deps, uow, row, after)
         purpose = THREAD_PURPOSE[Step(row.step)].format(role=row.role)
-        uow.intros.track_thread(row.account_id, created.thread_id, row.intro_id, purpose)
+        new_thread = uow.intros.track_thread(row.account_id, created.thread_id, row.intro_id, purpose)
         if sent:
             message_sent(ctx, row)
         else:
             row.status = "drafted"
             row.draft_id = created.draft_id
-            ctx.event(f"{row.step}_drafted", f"{_describe(row)} is in your drafts, ready for you to review and send.",
+            ctx.event(f"{row.step}_drafted", f"{describe(row)} is in your drafts, ready for you to review and send.",
                       role=row.role, thread_id=created.thread_id, draft_id=created.draft_id)
             after.relabel.add(row.intro_id)
+            drafts.schedule_check(ctx)
+        crash_point("send.before_commit")
         uow.commit()
+        account_id = row.account_id
+    crash_point("send.after_commit")
     run_after(deps, after)
+    if new_thread and sent:
+        # Replies may have come in before the thread was tracked (a crash between the send and this
+        # commit leaves that gap open until the lease runs out), and a sync that saw them then passed
+        # them by: read the new thread once now.
+        from .ingest import process_thread
+
+        process_thread(deps, account_id, created.thread_id)
 
 
 def message_sent(ctx: Ctx, row: Outbound, sent_at=None) -> None:
     """Record that an outbound message went out and take the step it unlocks."""
     if row.status == "sent":
         return
+    drafts.settled(ctx, row)
+    if row.status == "drafted" and row.thread_id:
+        # sending replaced the labelled draft with a new, unlabelled message: label the thread again
+        ctx.uow.intros.set_thread_labels(ctx.intro.id, row.thread_id, [])
     row.status = "sent"
     row.sent_at = sent_at or ctx.now
     step = Step(row.step)
     role = Role(row.role) if row.role else None
     policy = ctx.policy
-    ctx.event(f"{row.step}_sent", f"{_describe(row)} was sent.", role=row.role, thread_id=row.thread_id)
+    ctx.event(f"{row.step}_sent", f"{describe(row)} was sent.", role=row.role, thread_id=row.thread_id)
     ctx.after.relabel.add(ctx.intro.id)
     if IntroState(ctx.intro.state).is_final:
         return  # e.g. a draft of a cancelled intro sent anyway: recorded, but nothing more is scheduled
@@ -97,7 +116,7 @@ def outbound_failed(deps: Deps, outbound_id: int, error: str) -> None:
         row.last_error = error[:500]
         ctx = _ctx(deps, uow, row, after)
         ctx.intro.needs_review = True
-        ctx.event("send_failed", f"{_describe(row)} could not be created: {error}", role=row.role)
+        ctx.event("send_failed", f"{describe(row)} could not be created: {error}", role=row.role)
         uow.commit()
     log.error("outbound %s failed: %s", row.key, error)
 
@@ -110,7 +129,7 @@ def outbound_dropped(deps: Deps, outbound_id: int, state: str) -> None:
         row.claimed_until = None
         row.updated_at = deps.clock()
         ctx = _ctx(deps, uow, row, After())
-        ctx.event(f"{row.step}_dropped", f"{_describe(row)} was not sent: the intro is {state} now.", role=row.role)
+        ctx.event(f"{row.step}_dropped", f"{describe(row)} was not sent: the intro is {state} now.", role=row.role)
         uow.commit()
 
 
@@ -124,34 +143,60 @@ def mark_reconnect(deps: Deps, account_id: int, why: str) -> None:
     log.warning("account %s needs to reconnect: %s", account_id, why)
 
 
-def relabel(deps: Deps, intro_id: int) -> None:
-    """Make the intro's threads carry the label of its state (and Needs review while it needs you).
+def wanted_labels(intro: Intro) -> list[str]:
+    return sorted({IntroState(intro.state).label} | ({NEEDS_REVIEW_LABEL} if intro.needs_review else set()))
 
-    Only what differs from the labels last applied to each thread is changed: a state change costs one
-    removal and one addition per thread, and a thread that already shows the right labels costs nothing.
+
+def relabel(deps: Deps, intro_id: int) -> None:
+    """Make the intro's threads carry exactly the label of its state (and Needs review while it needs you).
+
+    Only threads whose recorded labels differ from the wanted ones are changed, each in one provider
+    call that adds the wanted labels and removes every other Introducer label: applying it twice does
+    nothing more, so a crash after the mailbox change but before the labels were recorded is repaired by
+    doing it again (every sync of the thread and the sweep `relabel_drifted` ask for that), and a label
+    left by an earlier crash is removed whatever the record says. A thread that no longer exists
+    carries nothing and is recorded as done.
     """
     with deps.uow() as uow:
         intro = uow.session.get(Intro, intro_id)
         account = uow.accounts.get(intro.account_id)
         applied = uow.intros.thread_labels(intro.id)
-        wanted = {IntroState(intro.state).label} | ({NEEDS_REVIEW_LABEL} if intro.needs_review else set())
+        wanted = wanted_labels(intro)
     if account is None or account.status != "active":
         return
     mailbox = deps.mailboxes(account)
     done: dict[str, list[str]] = {}
-    try:
-        for thread_id, have in applied.items():
-            if set(have) == wanted:
-                continue
-            mailbox.change_labels(thread_id, add=sorted(wanted - set(have)), remove=sorted(set(have) - wanted))
-            done[thread_id] = sorted(wanted)
-    except MailboxError as exc:  # labels mirror state; a failure here must not stop the workflow
-        log.warning("labels for intro %s not updated: %s", intro_id, exc)
+    for thread_id, have in applied.items():
+        if sorted(have) == wanted:
+            continue
+        try:
+            mailbox.change_labels(thread_id, add=wanted, remove=[n for n in ALL_LABELS if n not in wanted])
+            crash_point("relabel.after_provider")
+        except NotFound:
+            pass  # e.g. the thread of a draft that was deleted when it was sent from another app
+        except MailboxError as exc:  # labels mirror state; a failure here must not stop the workflow
+            log.warning("labels for intro %s not updated: %s", intro_id, exc)
+            break
+        done[thread_id] = wanted
     if done:
         with deps.uow() as uow:
             for thread_id, labels in done.items():
                 uow.intros.set_thread_labels(intro_id, thread_id, labels)
             uow.commit()
+
+
+def relabel_drifted(deps: Deps, limit: int = 200) -> int:
+    """Sweep: relabel the most recently changed intros whose threads' recorded labels are not the wanted
+    ones (a relabel lost to a crash after its transaction committed); returns how many were relabelled."""
+    with deps.uow() as uow:
+        recent = select(Intro.id).order_by(Intro.updated_at.desc(), Intro.id.desc()).limit(limit).subquery()
+        rows = uow.session.execute(
+            select(Intro, TrackedThread.labels).join(TrackedThread, TrackedThread.intro_id == Intro.id)
+            .where(Intro.id.in_(select(recent.c.id)))).all()
+        drifted = sorted({intro.id for intro, labels in rows if sorted(labels or []) != wanted_labels(intro)})
+    for intro_id in drifted:
+        relabel(deps, intro_id)
+    return len(drifted)
 
 
 _NAMES = {
@@ -166,6 +211,6 @@ _NAMES = {
 }
 
 
-def _describe(row: Outbound) -> str:
+def describe(row: Outbound) -> str:
     to = ", ".join(p["name"] or p["email"] for p in row.payload.get("to", []))
     return _NAMES[Step(row.step)].format(party=to)

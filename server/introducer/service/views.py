@@ -13,6 +13,9 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+BOOKKEEPING = frozenset({"draft_check"})  # due work that tells nobody anything: not "what happens next"
+
+
 def intro_summary(intro, consents: dict, outbound: list, due: list, tz: str = "UTC") -> dict:
     return {
         "id": intro.id,
@@ -43,6 +46,11 @@ def next_step(intro, consents: dict, outbound: list, due: list, tz: str = "UTC")
     review = [role for role, c in consents.items() if c.status == "needs_review"]
     if review and state is IntroState.AWAITING_CONSENT:
         return f"{names[review[0]]}'s answer needs you: read it and mark yes or no."
+    told = [o for o in drafts if o.last_error]
+    if told:
+        kind = told[0].step.replace("_", " ")
+        return (f"The {kind} draft: {told[0].last_error[0].lower()}{told[0].last_error[1:]}. "
+                "Send it (nobody is reminded of a message they never got), or cancel the intro.")
     if drafts:
         kinds = ", ".join(sorted({o.step.replace("_", " ") for o in drafts}))
         return f"Review and send the {kinds} — it is in your drafts."
@@ -79,7 +87,8 @@ def list_intros(uow, account_id: int, states=None, limit: int = 50, offset: int 
     out = []
     for intro in uow.intros.list(account_id, states, limit, offset):
         out.append(intro_summary(intro, uow.consents.for_intro(intro.id), uow.outbound.for_intro(intro.id),
-                                 uow.due.pending_for_intro(intro.id), tz))
+                                 [w for w in uow.due.pending_for_intro(intro.id) if w.kind not in BOOKKEEPING],
+                                 tz))
     return out
 
 
@@ -89,7 +98,7 @@ def show_intro(uow, account_id: int, intro_id: int) -> dict:
         raise NotFoundError(f"No intro {intro_id} in this account.")
     consents = uow.consents.for_intro(intro.id)
     outbound = uow.outbound.for_intro(intro.id)
-    due = uow.due.pending_for_intro(intro.id)
+    due = [w for w in uow.due.pending_for_intro(intro.id) if w.kind not in BOOKKEEPING]
     view = intro_summary(intro, consents, outbound, due, _tz(uow, account_id))
     view["spec"] = intro.spec
     view["consent_detail"] = {

@@ -287,3 +287,24 @@ class SyncRequest(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # bumped by every request: a request that came in during the sync keeps the row after it
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+
+
+class IdempotencyKey(Base):
+    """A client's key for one action (Idempotency-Key header, or the add-on form's per-action key): a retry
+    with the same key gets the first answer back instead of doing the action twice.
+
+    For a create, the row is inserted in the same transaction as what it creates (`intro_id`), so a
+    retry after a crash between commit and response still finds it; `status`/`response` hold the first
+    answer once it was sent."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("account_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = _fk("accounts.id")
+    key: Mapped[str] = mapped_column(String(255), nullable=False)
+    request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    intro_id: Mapped[int | None] = _fk("intros.id", nullable=True)
+    status: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[dict | None] = mapped_column(JSON())
+    created_at: Mapped[datetime] = _created()

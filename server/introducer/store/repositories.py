@@ -207,6 +207,12 @@ class OutboundRepository(_Repository):
                    or_(Outbound.claimed_until.is_(None), Outbound.claimed_until < now))
             .order_by(Outbound.id).limit(limit)))
 
+    def drafted_for_account(self, account_id: int) -> list[Outbound]:
+        """Drafts waiting for the user to send them."""
+        return list(self.session.scalars(
+            select(Outbound).where(Outbound.account_id == account_id,
+                                   Outbound.status == OutboundStatus.DRAFTED.value).order_by(Outbound.id)))
+
     def by_thread(self, account_id: int, thread_id: str) -> list[Outbound]:
         return list(self.session.scalars(
             select(Outbound).where(Outbound.account_id == account_id, Outbound.thread_id == thread_id)

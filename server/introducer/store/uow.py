@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .idempotency import IdempotencyRepository
 from .repositories import (
     AccountRepository, ConsentRepository, DueRepository, EventRepository, IntroRepository,
     OutboundRepository, SeenRepository, SyncRepository,
@@ -21,6 +22,7 @@ class UnitOfWork:
     events: EventRepository
     seen: SeenRepository
     sync: SyncRepository
+    idempotency: IdempotencyRepository
 
     def __init__(self, sessions: sessionmaker[Session]):
         self._sessions = sessions
@@ -45,6 +47,7 @@ class UnitOfWork:
         self.events = EventRepository(session)
         self.seen = SeenRepository(session)
         self.sync = SyncRepository(session)
+        self.idempotency = IdempotencyRepository(session)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -20,6 +20,7 @@
 The spec body is `{"requester": {"name", "email", "asked", "blurb", "call_name"}, "target": {"name", "email",
 "blurb", "consent_given", "call_name"}, "context", "benefit_to_target", "benefit_to_requester", "shared_connection",
 "source_thread_id"}`; the introducer is always the signed-in account. Errors: see web/errors.py.
+POSTs take an `Idempotency-Key` header (one per user action, repeated on retries): see web/idempotency.py.
 """
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ from ..domain.numbers import whole_number
 from ..domain.prefill import read_ask
 from ..domain.states import IntroState
 from ..service import connections, insights, intros, views
-from ..service.errors import NotFoundError
+from ..service.errors import KeyUsed, NotFoundError
 from ..spec import field_problems, parse_spec
+from . import idempotency
 from .auth import current_account_id, require_account
 from .body import check_shape, choice, json_object
 from .errors import ApiError, bad_request
@@ -136,9 +138,26 @@ def list_intros():
 
 @bp.post("/intros")
 def start_intro():
+    key = idempotency.header_key()
+    if key is not None:
+        digest = idempotency.request_fingerprint()
+        replayed = idempotency.replay(current_account_id(), key, digest, _intro_view)
+        if replayed is not None:
+            return _created(*replayed)
     spec, _ = _spec_from_body()
-    intro_id = intros.start_intro(_container().deps, current_account_id(), spec)
-    return _intro_view(intro_id), 201, {"Location": url_for(".show_intro", intro_id=intro_id)}
+    try:
+        intro_id = intros.start_intro(_container().deps, current_account_id(), spec,
+                                      (key, digest) if key is not None else None)
+    except KeyUsed:  # a concurrent request with the same key committed first: answer as it did
+        return _created(*idempotency.replay(current_account_id(), key, digest, _intro_view))
+    body = _intro_view(intro_id)
+    if key is not None:
+        idempotency.answer(current_account_id(), key, 201, body)
+    return _created(body, 201)
+
+
+def _created(body: dict, status: int):
+    return body, status, ({"Location": url_for(".show_intro", intro_id=body["id"])} if status == 201 else {})
 
 
 MAX_ASK_TEXT = 50_000
@@ -202,12 +221,14 @@ def show_intro(intro_id: int):
 
 
 @bp.post("/intros/<int:intro_id>/cancel")
+@idempotency.idempotent
 def cancel_intro(intro_id: int):
     intros.cancel_intro(_container().deps, current_account_id(), intro_id)
     return _intro_view(intro_id)
 
 
 @bp.post("/intros/<int:intro_id>/consent")
+@idempotency.idempotent
 def mark_consent(intro_id: int):
     data = json_object()
     check_shape(data, {"role": str, "answer": str})
@@ -218,6 +239,7 @@ def mark_consent(intro_id: int):
 
 
 @bp.post("/intros/<int:intro_id>/send-now")
+@idempotency.idempotent
 def send_now(intro_id: int):
     sent = intros.send_now(_container().deps, current_account_id(), intro_id)
     return {"sent": sent, "intro": _intro_view(intro_id)}

@@ -19,8 +19,8 @@ from ..mail.port import MailboxError
 from ..service import insights as insight_numbers
 from ..service import intros, views
 from ..service.connections import name_from_email, rename_account
-from ..service.errors import ServiceError
-from ..spec import SpecError, field_problems, parse_spec, spec_from_stored
+from ..service.errors import KeyUsed, ServiceError
+from ..spec import SpecError, field_problems, parse_spec, spec_from_stored, spec_to_stored
 from . import gmail_form
 from .connect_google import start_url
 from .gmail_cards import compose as compose_cards
@@ -33,6 +33,7 @@ from .gmail_cards.widgets import (notify, open_created_draft, push_card, push_ca
 from ..domain.numbers import whole_number
 from .gmail_event import AddonEvent
 from .gmail_identity import AddonCaller
+from .idempotency import fingerprint
 from .public_urls import external_url
 
 log = logging.getLogger("introducer.web")
@@ -188,7 +189,7 @@ def start(event: AddonEvent, caller: AddonCaller) -> dict:
         links = "consent_links" in values["options"]
         if links != Policy.from_dict(account.policy).consent_links:
             intros.update_settings(deps, account.id, {"consent_links": links})
-        intro_id = intros.start_intro(deps, account.id, spec)
+        intro_id = _start_once(deps, account.id, spec, event.param("action_key"), values)
     except ServiceError as exc:
         findings = [f.as_dict() for f in getattr(exc, "findings", [])]
         return update_card(introduce(_action_url(), values, findings, problem=str(exc)))
@@ -200,6 +201,28 @@ def start(event: AddonEvent, caller: AddonCaller) -> dict:
         return open_created_draft(drafted[0]["draft_id"], drafted[0]["thread_id"],
                                   "Permission request drafted: review and send it.", result)
     return update_card(result, "Intro started.")
+
+
+def _start_once(deps, account_id: int, spec, key: str, values: dict) -> int:
+    """Start the intro, once per form shown: the Introduce button carries a per-action key, and a click
+    that comes again with it (a double click, Google retrying a timed-out request) gets the intro the first
+    one started."""
+    if not key:
+        return intros.start_intro(deps, account_id, spec)
+    digest = fingerprint("addon.start", spec_to_stored(spec))
+    for _ in range(2):
+        with deps.uow() as uow:
+            row = uow.idempotency.get(account_id, key)
+            if row is not None and row.request_hash != digest:
+                raise ServiceError("this form already started an intro with other details; open the message "
+                                   "again to start another one.")
+            if row is not None and row.intro_id is not None:
+                return row.intro_id
+        try:
+            return intros.start_intro(deps, account_id, spec, (key, digest))
+        except KeyUsed:  # the same click, handled at the same moment: read what it did
+            continue
+    raise ServiceError("this intro is still being started; look at your intros in a moment.")
 
 
 # --- buttons on an intro ------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ SCHEMAS = {
         "handoff_mode": _enum(HandoffMode), "handoff_trigger": _enum(HandoffTrigger),
         "subject_style": _enum(SubjectStyle), "consent_nudge_after_days": DAYS,
         "expire_after_bump_days": DAYS, "requester_reminder_after_days": DAYS,
+        "draft_waiting_after_days": DAYS,
         "close_loop_after_days": {**DAYS, "type": ["integer", "null"]}, "consent_links": {"type": "boolean"}},
         "additionalProperties": False},
     "Account": {"type": "object", "properties": {
@@ -124,6 +125,13 @@ QUERY = ({"name": "state", "in": "query", "description": "comma-separated states
           "schema": {"type": "string", "pattern": f"^({_STATES})(,({_STATES}))*$"}},
          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
          {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000}})
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
+    "description": "A new random value per user action, repeated on every retry of that action: the retry gets "
+                   "the first answer (same status and body) instead of acting twice. The same key with a "
+                   "different request: 422 idempotency_key_reused; while the first is still being handled: 409 "
+                   "idempotency_key_in_use (retry shortly)."}
 CONSENT = {"type": "object", "required": ["role", "answer"], "additionalProperties": False, "properties": {
     "role": {"type": "string", "enum": ["target", "requester"]}, "answer": {"type": "string", "enum": ["yes", "no"]}}}
 
@@ -140,8 +148,8 @@ PATHS = {
     "/intros": {
         "get": _op("Intros, newest first, with their next step", {"type": "object", "properties": {
             "intros": {"type": "array", "items": ref("IntroSummary")}}}, errors=("400", "401"), params=QUERY),
-        "post": _op("Start an intro (the introducer is the signed-in account)", ref("Intro"), "201", ref("Spec"),
-                    ("400", "401", "422"))},
+        "post": _op("Start an intro (the introducer is the signed-in account); idempotent with Idempotency-Key",
+                    ref("Intro"), "201", ref("Spec"), ("400", "401", "409", "422"), params=(IDEMPOTENCY_KEY,))},
     "/intros/prefill": {"post": _op(
         "Suggestions for the Introduce form read from the open message: target (name, address when known, "
         "company), context, and the requester's line written for forwarding",
@@ -170,13 +178,14 @@ PATHS = {
              "schema": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": "\\S"}}))},
     "/intros/{intro_id}": {"get": _op("One intro with timeline, consents, messages and scheduled nudges",
                                       ref("Intro"), errors=("401", "404"), params=(INTRO_ID,))},
-    "/intros/{intro_id}/cancel": {"post": _op("Cancel the intro", ref("Intro"), errors=("401", "404", "409"),
-                                              params=(INTRO_ID,))},
+    "/intros/{intro_id}/cancel": {"post": _op("Cancel the intro", ref("Intro"), errors=("401", "404", "409", "422"),
+                                              params=(INTRO_ID, IDEMPOTENCY_KEY))},
     "/intros/{intro_id}/consent": {"post": _op("Record a party's answer for them", ref("Intro"), body=CONSENT,
-                                               errors=("400", "401", "404", "409"), params=(INTRO_ID,))},
+                                               errors=("400", "401", "404", "409", "422"),
+                                               params=(INTRO_ID, IDEMPOTENCY_KEY))},
     "/intros/{intro_id}/send-now": {"post": _op("Send the drafts waiting for the user", {
         "type": "object", "properties": {"sent": {"type": "integer"}, "intro": ref("Intro")}},
-        errors=("401", "404", "409"), params=(INTRO_ID,))},
+        errors=("401", "404", "409", "422"), params=(INTRO_ID, IDEMPOTENCY_KEY))},
     "/intros/{intro_id}/intro-message": {"get": _op(
         "The intro as Introducer writes it, to insert into a compose window (after everyone agreed)",
         ref("Message"), errors=("401", "404", "409"), params=(INTRO_ID,))},

@@ -80,6 +80,14 @@ class GmailMailbox:
             return expected
         return parse.headers_of(found.get("payload", {})).get("message-id", expected).strip()
 
+    def draft_exists(self, draft_id: str) -> bool:
+        """drafts.get (1 quota unit): 404 once the draft was sent or deleted."""
+        try:
+            self.client.get_draft(draft_id)
+        except NotFound:
+            return False
+        return True
+
     # --- crash-safe retries: did the failed attempt act after all? -----------------------------------
     def _existing_sent(self, message_id: str) -> dict | None:
         for message in self._by_message_id(message_id):
@@ -157,7 +165,7 @@ class GmailMailbox:
         added, token = [], None
         try:
             while True:
-                page = self.client.list_history(cursor, token)
+                page = self.client.list_history(cursor, token, parse.HISTORY_TYPES)
                 added += parse.added_messages(page)
                 token = page.get("nextPageToken")
                 if not token:
@@ -173,17 +181,19 @@ class GmailMailbox:
         self.change_labels(thread_id, add=[label] if on else [], remove=[] if on else [label])
 
     def change_labels(self, thread_id: str, add=(), remove=()) -> None:
-        """One threads.modify for every addition and removal (10 quota units, however many labels)."""
+        """One threads.modify for every addition and removal (10 quota units, however many labels), and at
+        most one labels.list (1 unit) when a name is not known yet."""
+        if any(name not in self._labels for name in (*add, *remove)):
+            self._labels = parse.label_ids(self.client.list_labels())
         add_ids = [self._label_id(name, create=True) for name in add]
         # removing a label the mailbox never had is nothing to do
-        remove_ids = [i for i in (self._label_id(name, create=False) for name in remove) if i is not None]
+        remove_ids = [self._labels[name] for name in remove if name in self._labels]
         if add_ids or remove_ids:
             self.client.modify_thread(thread_id, add=add_ids, remove=remove_ids)
 
     def _label_id(self, name: str, *, create: bool) -> str | None:
-        """Quirk: threads.modify takes label ids, not names; user labels must be created first."""
-        if name not in self._labels:
-            self._labels = parse.label_ids(self.client.list_labels())
+        """Quirk: threads.modify takes label ids, not names; user labels must be created first. The caller
+        has listed the labels when the name was not known."""
         if name in self._labels or not create:
             return self._labels.get(name)
         try:

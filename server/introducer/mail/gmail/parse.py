@@ -128,11 +128,25 @@ def message_refs(listing: dict) -> list[tuple[str, str]]:
     return [(m["id"], m["threadId"]) for m in listing.get("messages", [])]
 
 
+HISTORY_TYPES = ("messageAdded", "labelAdded", "labelRemoved")
+
+
 def added_messages(page: dict) -> list[ChangedMessage]:
-    """history.list page → the messages it adds, in history order. Quirk: a page with no changes
-    has no `history` key, and records of other types may appear if asked for."""
-    return [ChangedMessage(added["message"]["id"], added["message"]["threadId"])
-            for record in page.get("history", []) for added in record.get("messagesAdded", [])]
+    """history.list page → the messages it adds or that the owner sent, in history order.
+
+    Quirk: a page with no changes has no `history` key. Quirk: sending a draft may show up only as
+    label changes on the draft's own message (`labelsAdded` SENT, `labelsRemoved` DRAFT), with no
+    `messagesAdded` at all; other label changes (ours included) are not changes to read."""
+    out: list[ChangedMessage] = []
+    for record in page.get("history", []):
+        for added in record.get("messagesAdded", []):
+            message = added["message"]
+            out.append(ChangedMessage(message["id"], message["threadId"], SENT in message.get("labelIds", [])))
+        for field, label in (("labelsAdded", SENT), ("labelsRemoved", DRAFT)):
+            for change in record.get(field, []):
+                if label in change.get("labelIds", []):
+                    out.append(ChangedMessage(change["message"]["id"], change["message"]["threadId"], True))
+    return out
 
 
 def created(message: dict, internet_message_id: str, draft_id: str | None = None) -> Created:

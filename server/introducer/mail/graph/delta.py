@@ -65,5 +65,5 @@ def changes_since(client: GraphClient, cursor: str | None, now: datetime) -> Cha
             reset = True
             links[folder] = fresh_link(client, folder, now)
             continue
-        found.extend(c for c in map(parse.changed, items) if c is not None)
+        found.extend(c for c in (parse.changed(i, folder == "sentitems") for i in items) if c is not None)
     return Changes(tuple(dict.fromkeys(found)), json.dumps(links, sort_keys=True), reset)

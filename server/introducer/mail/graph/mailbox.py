@@ -111,6 +111,14 @@ class GraphMailbox:
         return Created(provider_id=state["id"], thread_id=state["conversationId"],
                        internet_message_id=state["internetMessageId"])
 
+    def draft_exists(self, draft_id: str) -> bool:
+        """GET the draft's isDraft: with immutable ids a sent draft keeps its id (isDraft false), a
+        deleted one is a 404."""
+        try:
+            return bool(self._client.get(f"me/messages/{draft_id}", {"$select": "id,isDraft"}).get("isDraft"))
+        except NotFound:
+            return False
+
     def send(self, message: OutgoingMessage) -> Created:
         """A draft, then sent: every message we send has an id we can track."""
         return self.send_draft(self.create_draft(message).draft_id)

@@ -81,8 +81,9 @@ def created(message: dict) -> Created:
                    draft_id=message["id"] if is_draft else None)
 
 
-def changed(item: dict) -> ChangedMessage | None:
-    """A delta item as a change, None for removals (`@removed`) and items without a conversation."""
+def changed(item: dict, sent: bool = False) -> ChangedMessage | None:
+    """A delta item as a change, None for removals (`@removed`) and items without a conversation.
+    `sent`: the item came from Sent Items."""
     if "@removed" in item or not item.get("conversationId"):
         return None
-    return ChangedMessage(provider_id=item["id"], thread_id=item["conversationId"])
+    return ChangedMessage(provider_id=item["id"], thread_id=item["conversationId"], sent=sent)

@@ -4,6 +4,14 @@ Adapters call `check(operation)` before a call reaches the world and `check(oper
 once it has succeeded: an error armed on "send:after" is a crash between the provider call and the
 caller's commit, the case exactly-once sending must survive.
 
+Switches change how the world behaves rather than make a call fail, for behaviours real providers
+show that the sandbox does not by default:
+- `DRAFT_SENT_AS_LABELS`: a sent draft keeps its message id and only changes labels (SENT added,
+  DRAFT removed), with no message added to the history, as some Gmail clients and emulators do;
+- `DRAFT_SENT_ELSEWHERE`: a person sends a draft from another mail client (not through the API): the
+  draft is deleted and a new message goes out without the X-Introducer-Key header and with a new
+  Message-ID, threaded by the usual rules (a draft that started a thread lands in a new thread).
+
 `NotificationFaults` makes a push channel (Gmail Pub/Sub pushes, Graph change notifications) behave
 as the providers say it may: notifications dropped, duplicated, or delivered out of order.
 """
@@ -16,12 +24,28 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+DRAFT_SENT_AS_LABELS = "drafts.send:labels-only"
+DRAFT_SENT_ELSEWHERE = "drafts.send:other-client"
+SWITCHES = (DRAFT_SENT_AS_LABELS, DRAFT_SENT_ELSEWHERE)
+
 
 class Faults:
     def __init__(self) -> None:
         self._armed: dict[str, list[Exception]] = {}
+        self._switches: set[str] = set()
         self._lock = threading.Lock()
         self.fired: Counter = Counter()  # operation -> how many armed errors it raised
+
+    def switch(self, name: str, on: bool = True) -> None:
+        """Turn a behaviour switch (one of SWITCHES) on or off."""
+        if name not in SWITCHES:
+            raise ValueError(f"unknown switch {name!r}; known: {', '.join(SWITCHES)}")
+        with self._lock:
+            (self._switches.add if on else self._switches.discard)(name)
+
+    def is_on(self, name: str) -> bool:
+        with self._lock:
+            return name in self._switches
 
     def arm(self, operation: str, error: Exception, times: int = 1) -> None:
         """Make the next `times` calls of `operation` raise `error`."""
@@ -40,6 +64,7 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._armed.clear()
+            self._switches.clear()
 
 
 class NotificationFaults:

@@ -88,7 +88,7 @@ def send_draft(call):
     if call.body.get("message", {}).get("raw"):  # the body's content replaces the draft's first
         call.world.update_draft(call.email, draft_id, _raw_of(call.body["message"]),
                                 call.body["message"].get("threadId"))
-    return sent_resource(call.world.send_draft(call.email, draft_id))
+    return sent_resource(call.world.send_draft(call.email, draft_id, by_api=True))
 
 
 def _message_id_query(call) -> str | None:

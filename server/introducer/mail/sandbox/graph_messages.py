@@ -113,7 +113,7 @@ def send(face: GraphFace, call: Call, id: str):
     if not m.is_draft:
         raise bad_request("Only a draft can be sent; this message has been sent already.", "ErrorInvalidOperation")
     try:
-        sent = face.world.send_draft(call.email, m.draft_id)
+        sent = face.world.send_draft(call.email, m.draft_id, by_api=True)
     except ValueError as exc:  # the world refuses a message without recipients
         raise GraphFault(400, "ErrorInvalidRecipients", str(exc)) from None
     face.ids.graph_id(sent, immutable=True)  # with immutable ids the draft's id now finds this copy

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from ...domain.model import Person
 from ..mime import authentication_results, build_message, date_of, headers_of, message_ids, parse, people, text_of
-from ..port import Changes, ChangedMessage, Created, OutgoingMessage, ThreadMessage, WatchInfo
-from .records import SENT, StaleCursor, StoredMessage, UnknownUser
+from ..port import Changes, ChangedMessage, Created, NotFound, OutgoingMessage, ThreadMessage, WatchInfo
+from .records import DRAFT, SENT, StaleCursor, StoredMessage, UnknownUser
 from .world import SandboxWorld
+
+# A draft sent in place shows as label changes on its own message, not as a message added.
+_SENT_IN_PLACE = {("labelAdded", (SENT,)), ("labelRemoved", (DRAFT,))}
 
 
 class SandboxMailbox:
@@ -51,11 +54,19 @@ class SandboxMailbox:
         return self._created(self._world.message(self._email, ref.message_id), ref.draft_id)
 
     def send_draft(self, draft_id: str) -> Created:
-        return self._created(self._call("send_draft", self._world.send_draft, self._email, draft_id))
+        send = lambda email, draft: self._world.send_draft(email, draft, by_api=True)  # noqa: E731
+        return self._created(self._call("send_draft", send, self._email, draft_id))
 
     def send(self, message: OutgoingMessage) -> Created:
         raw = self._raw(message)
         return self._created(self._call("send", self._world.submit, self._email, raw, message.thread_id))
+
+    def draft_exists(self, draft_id: str) -> bool:
+        try:
+            self._call("draft_exists", self._world.draft, self._email, draft_id)
+        except NotFound:
+            return False
+        return True
 
     def read_thread(self, thread_id: str) -> list[ThreadMessage]:
         return [self._thread_message(m) for m in self._call("read_thread", self._world.thread, self._email, thread_id)]
@@ -88,7 +99,8 @@ class SandboxMailbox:
             records, latest = self._call("changes_since", self._world.history, self._email, start)
         except (StaleCursor, ValueError):  # too old, or not a cursor of this world at all
             return Changes(messages=(), cursor=str(self._world.latest_history(self._email)), reset=True)
-        added = dict.fromkeys(ChangedMessage(r.message_id, r.thread_id) for r in records if r.kind == "messageAdded")
+        added = dict.fromkeys(ChangedMessage(r.message_id, r.thread_id, SENT in r.label_ids) for r in records
+                              if r.kind == "messageAdded" or (r.kind, r.label_ids) in _SENT_IN_PLACE)
         return Changes(messages=tuple(added), cursor=str(latest))
 
     def set_label(self, thread_id: str, label: str, on: bool = True) -> None:

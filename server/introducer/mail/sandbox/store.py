@@ -172,6 +172,18 @@ def remove(conn: Connection, message: StoredMessage, retention: int) -> None:
     record(conn, message.mailbox, "messageDeleted", message.id, message.thread_id, sorted(message.labels), retention)
 
 
+def relabel_message(conn: Connection, mailbox: str, message_id: str, thread_id: str, lid: str, on: bool,
+                    retention: int) -> None:
+    """Add or remove a label on one message, recording labelAdded/labelRemoved."""
+    if on:
+        conn.execute(insert(t.message_labels).values(mailbox=mailbox, message_id=message_id, label_id=lid))
+    else:
+        conn.execute(delete(t.message_labels).where(and_(
+            t.message_labels.c.mailbox == mailbox, t.message_labels.c.message_id == message_id,
+            t.message_labels.c.label_id == lid)))
+    record(conn, mailbox, "labelAdded" if on else "labelRemoved", message_id, thread_id, [lid], retention)
+
+
 def relabel(conn: Connection, mailbox: str, thread_id: str, lid: str, on: bool, retention: int) -> bool:
     """Add or remove a label on every message of a thread; True when anything changed."""
     ids = conn.execute(select(t.messages.c.id).where(t.messages.c.mailbox == mailbox,

@@ -15,7 +15,7 @@ from ..mime import parse
 from ..port import NotFound
 from . import delivery, people, store
 from . import schema as t
-from .records import INBOX, SENT, UNREAD, StoredMessage, UnknownUser, User
+from .records import DRAFT, INBOX, SENT, UNREAD, StoredMessage, UnknownUser, User
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,29 @@ def submit(tx: Tx, sender_email: str, raw: bytes, requested_thread: str | None =
     sent = store.add(tx.conn, sender.email, raw, own_labels, tx.now, tx.retention,
                      requested_thread=requested_thread, force_thread=force_thread)
     tx.changed.add(sender.email)
+    _deliver(tx, sender, raw, em, everyone, sent)
+    return sent
 
+
+def submit_in_place(tx: Tx, draft: StoredMessage, raw: bytes) -> StoredMessage:
+    """Send a draft as its own message: same id, DRAFT swapped for SENT (history: label changes only)."""
+    sender = need_user(tx.conn, draft.mailbox)
+    em = parse(raw)
+    everyone = delivery.addresses(em, "To", "Cc", "Bcc")
+    if not everyone:
+        raise ValueError("a message needs at least one recipient in To, Cc or Bcc")
+    tx.conn.execute(update(t.messages).where(t.messages.c.mailbox == draft.mailbox, t.messages.c.id == draft.id)
+                    .values(raw=raw, draft_id=None, internal_ms=store.to_ms(tx.now)))
+    store.relabel_message(tx.conn, draft.mailbox, draft.id, draft.thread_id, DRAFT, False, tx.retention)
+    store.relabel_message(tx.conn, draft.mailbox, draft.id, draft.thread_id, SENT, True, tx.retention)
+    tx.changed.add(sender.email)
+    sent = store.one(tx.conn, draft.mailbox, draft.id)
+    _deliver(tx, sender, raw, em, everyone, sent)
+    return sent
+
+
+def _deliver(tx: Tx, sender: User, raw: bytes, em, everyone: list[str], sent: StoredMessage) -> None:
+    """One copy per recipient mailbox in the world; a bounce for addresses that do not exist."""
     delivered_raw = delivery.without_header(raw, "Bcc")
     failed: list[str] = []
     for address in everyone:
@@ -104,7 +126,6 @@ def submit(tx: Tx, sender_email: str, raw: bytes, requested_thread: str | None =
         # Quirk: a bounce's subject differs from the original's, yet Gmail shows it in the original's
         # thread; filing it there directly is what lets the service see it in a tracked thread.
         store.add(tx.conn, sender.email, dsn, [INBOX, UNREAD], tx.now, tx.retention, force_thread=sent.thread_id)
-    return sent
 
 
 def _received(tx: Tx, raw: bytes, em, envelope_sender: str | None) -> bytes:

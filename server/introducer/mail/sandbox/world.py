@@ -34,9 +34,9 @@ from sqlalchemy import create_engine, insert, select, update
 from sqlalchemy.pool import StaticPool
 
 from ...domain.address import check_name, person
-from ..port import NotFound
+from ..port import KEY_HEADER, NotFound
 from . import delivery, people, schema as t, store, transport
-from .faults import Faults
+from .faults import DRAFT_SENT_AS_LABELS, DRAFT_SENT_ELSEWHERE, Faults
 from .people import Behaviour
 from .records import (DRAFT, INBOX, SYSTEM_LABELS, DraftRef, HistoryRecord, Label, Reaction, StoredMessage,
                       ThreadSummary, User)
@@ -203,12 +203,19 @@ class SandboxWorld:
             store.remove(tx.conn, self._draft(tx.conn, email, draft_id), tx.retention)
             tx.changed.add(email.lower())
 
-    def send_draft(self, email: str, draft_id: str) -> StoredMessage:
-        """Send what the draft holds, in its thread; the sent message has a new id, the draft is gone."""
+    def send_draft(self, email: str, draft_id: str, *, by_api: bool = False) -> StoredMessage:
+        """Send what the draft holds, in its thread; the sent message has a new id, the draft is gone.
+        The switches DRAFT_SENT_AS_LABELS and DRAFT_SENT_ELSEWHERE (faults.py) change how that shows;
+        the second only for a person sending from a mail app (`by_api=False`), not for API calls."""
         with self._write() as tx:
             draft = self._draft(tx.conn, email, draft_id)
-            store.remove(tx.conn, draft, tx.retention)
             raw = delivery.with_header(draft.raw, "Date", format_datetime(tx.now), replace=True)
+            if self.faults.is_on(DRAFT_SENT_AS_LABELS):
+                return transport.submit_in_place(tx, draft, raw)
+            store.remove(tx.conn, draft, tx.retention)
+            if self.faults.is_on(DRAFT_SENT_ELSEWHERE) and not by_api:
+                raw = delivery.without_header(delivery.without_header(raw, KEY_HEADER), "Message-ID")
+                return transport.submit(tx, email.lower(), raw)
             return transport.submit(tx, email.lower(), raw, force_thread=draft.thread_id)
 
     def drafts(self, email: str) -> list[StoredMessage]:

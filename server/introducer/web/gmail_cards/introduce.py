@@ -1,6 +1,7 @@
 """The Introduce form, prefilled from the open message, with the etiquette check shown above it."""
 from __future__ import annotations
 
+import secrets
 from html import escape
 
 from ..gmail_form import OTHER
@@ -20,7 +21,10 @@ def introduce(action_url: str, values: dict, findings: list[dict] | None = None,
                 check_section(findings, problem), who_section(values), why_section(values),
                 options_section(values),
                 section(buttons(button("Check", action_url, action="check", **keep),
-                                button("Introduce", action_url, action="start", **keep))),
+                                # a new key each time the form is shown: pressing Introduce again on the same
+                                # card (or Google retrying the click) starts one intro, not two
+                                button("Introduce", action_url, action="start", action_key=secrets.token_urlsafe(16),
+                                       **keep))),
                 subtitle="Double opt-in: everyone agrees before the intro", name="introduce")
 
 

@@ -10,13 +10,19 @@ export class ApiError extends Error {
   }
 }
 
-export function createApi(base, host) {
+export function newKey() {
+  if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function createApi(base, host, {retryDelays = [1000, 3000]} = {}) {
   let token = null;
 
-  async function call(method, path, body, retried = false) {
+  async function call(method, path, body, retried = false, key = null) {
     if (!token) token = await host.getToken({fresh: retried});
     const headers = {Authorization: `Bearer ${token}`, Accept: "application/json"};
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (key) headers["Idempotency-Key"] = key;
     let response;
     try {
       response = await fetch(base + path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
@@ -25,7 +31,7 @@ export function createApi(base, host) {
     }
     if (response.status === 401 && !retried) {
       token = null;
-      return call(method, path, body, true);
+      return call(method, path, body, true, key);
     }
     const data = await response.json().catch(() => null);
     if (!response.ok) {
@@ -34,6 +40,20 @@ export function createApi(base, host) {
                          error.fields || {});
     }
     return data;
+  }
+
+  // One user action: every attempt carries the same Idempotency-Key, so retrying after a lost answer
+  // (network error, or the first attempt still in progress) can never start a second intro.
+  async function action(method, path, body, key = newKey()) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call(method, path, body, false, key);
+      } catch (err) {
+        const again = err.status === 0 || err.code === "idempotency_key_in_use";
+        if (!again || attempt >= retryDelays.length) throw err;
+        await new Promise((resolve) => setTimeout(resolve, retryDelays[attempt]));
+      }
+    }
   }
 
   return {
@@ -45,10 +65,10 @@ export function createApi(base, host) {
       Object.entries({thread_id: threadId, message_id: messageId}).filter(([, v]) => v))),
     prefill: (message) => call("POST", "/intros/prefill", message),
     check: (spec) => call("POST", "/intros/check", spec),
-    start: (spec) => call("POST", "/intros", spec),
-    cancel: (id) => call("POST", `/intros/${id}/cancel`),
-    consent: (id, role, answer) => call("POST", `/intros/${id}/consent`, {role, answer}),
-    sendNow: (id) => call("POST", `/intros/${id}/send-now`),
+    start: (spec, key) => action("POST", "/intros", spec, key),
+    cancel: (id) => action("POST", `/intros/${id}/cancel`),
+    consent: (id, role, answer) => action("POST", `/intros/${id}/consent`, {role, answer}),
+    sendNow: (id) => action("POST", `/intros/${id}/send-now`),
     insights: (months) => call("GET", `/insights?months=${months}`),
     settings: () => call("GET", "/settings"),
     updateSettings: (changes) => call("PATCH", "/settings", changes),

@@ -1,5 +1,6 @@
 // The Introduce form: prefilled from the open message (marked as suggestions), checked as you type (plain-words
 // errors beside each field, all at once; the etiquette by /intros/check), submitted to /intros.
+import { newKey } from "./api.js";
 import { h, replace, debounce } from "./dom.js";
 import { field, fieldsOfError, flag, problems, suggest } from "./fields.js";
 
@@ -63,6 +64,7 @@ export function createIntroduceForm({api, host, me, onStarted, onSettingsChanged
   let fills = 0;
   let sourceThread = null;
   let dirty = false;
+  let attemptKey = null; // the Idempotency-Key of the start not yet answered: kept while the values stay
   let seq = 0;
   let verdict = null; // the last check answer for the current values: {ok, findings, intro} or {error}
 
@@ -239,6 +241,7 @@ export function createIntroduceForm({api, host, me, onStarted, onSettingsChanged
     suggest(ev.target, ""); // the user's own value now
     if (ev.target === f.targetPick) { suggest(f.targetName, ""); suggest(f.targetEmail, ""); }
     dirty = true;
+    attemptKey = null; // other values are another action
     touched = true;
     preview.hidden = true;
     status.textContent = "";
@@ -260,12 +263,15 @@ export function createIntroduceForm({api, host, me, onStarted, onSettingsChanged
     submit.disabled = true;
     status.textContent = "Starting the intro…";
     try {
-      const intro = await api.start(spec());
+      attemptKey = attemptKey || newKey();
+      const intro = await api.start(spec(), attemptKey);
+      attemptKey = null;
       clear("Intro started. Open another message to introduce someone else.");
       status.textContent = "";
       refill.hidden = !openMessage;
       onStarted(intro);
     } catch (err) {
+      if (err.status !== 0) attemptKey = null; // a definite answer: nothing was started
       const marked = fieldsOfError(err);
       status.textContent = Object.keys(marked).length ? "Fix the fields marked above." : err.message;
       for (const [key, message] of Object.entries(marked)) flag(f[key], message);

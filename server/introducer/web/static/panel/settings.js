@@ -16,6 +16,7 @@ const DAYS = [
   ["consent_nudge_after_days", "Remind a silent party after (business days)"],
   ["expire_after_bump_days", "Give up after the reminder (business days)"],
   ["requester_reminder_after_days", "Remind the requester to follow up after"],
+  ["draft_waiting_after_days", "Tell me about a draft of mine still unsent after (business days)"],
   ["close_loop_after_days", "Check in after the handoff (empty: never)"],
 ];
 
