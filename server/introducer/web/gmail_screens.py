@@ -230,10 +230,10 @@ def act_on_intro(event: AddonEvent, caller: AddonCaller, what: str) -> dict:
 
 def refused(event: AddonEvent, caller: AddonCaller, exc: ServiceError) -> dict:
     """A refused button: say why, and show the intro as it is now (what was refused moved on)."""
-    raw = event.param("intro_id") or event.value("intro_id")
-    if raw.isdigit():
+    intro_id = whole_number(event.param("intro_id") or event.value("intro_id"))
+    if intro_id is not None:
         try:
-            return update_card(intro_card(caller, int(raw)), str(exc))
+            return update_card(intro_card(caller, intro_id), str(exc))
         except ServiceError:
             pass  # the intro itself is gone: the toast is all there is to say
     return notify(str(exc))

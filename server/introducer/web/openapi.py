@@ -147,8 +147,12 @@ PATHS = {
         "company), context, and the requester's line written for forwarding",
         {"type": "object", "properties": {k: {"type": "string"} for k in (
             "target_name", "target_email", "target_org", "context", "requester_blurb")}},
-        body={"type": "object", "properties": {"subject": TEXT, "text": TEXT, "people": {
-            "type": "array", "items": PERSON}}}, errors=("400", "401"))},
+        body={"type": "object", "additionalProperties": False, "properties": {
+            "subject": {"type": ["string", "null"], "maxLength": 1000},
+            "text": {"type": ["string", "null"], "maxLength": 50_000},  # api.MAX_ASK_TEXT
+            "people": {"type": "array", "items": {"type": "object", "required": ["email"],
+                                                  "additionalProperties": False, "properties": {
+                "name": {"type": "string"}, "email": {"type": "string"}}}}}}, errors=("400", "401"))},
     "/intros/check": {"post": _op("Etiquette findings and the intro as it would be written; creates nothing",
                                   ref("Check"), body=ref("Spec"), errors=("400", "401", "422"))},
     "/intros/for-thread": {"get": _op(
@@ -158,10 +162,12 @@ PATHS = {
             {"allOf": [ref("Intro"), {"type": "object", "properties": {"thread_purpose": {"type": "string"}}}]},
             {"type": "null"}]}}},
         errors=("400", "401"), params=(
-            {"name": "thread_id", "in": "query", "schema": {"type": "string"}, "description": "the provider's thread "
-             "(Gmail threadId, Outlook conversationId)"},
-            {"name": "message_id", "in": "query", "schema": {"type": "string"},
-             "description": "the open message's provider id or Message-ID header"}))},
+            # The server takes thread_id or message_id; described as thread_id required (one request shape).
+            {"name": "thread_id", "in": "query", "required": True,
+             "schema": {"type": "string", "pattern": "\\S", "maxLength": 1000},
+             "description": "the provider's thread (Gmail threadId, Outlook conversationId)"},
+            {"name": "message_id", "in": "query", "schema": {"type": "string", "maxLength": 1000},
+             "description": "the open message's provider id or Message-ID header (alone, instead of thread_id)"}))},
     "/intros/{intro_id}": {"get": _op("One intro with timeline, consents, messages and scheduled nudges",
                                       ref("Intro"), errors=("401", "404"), params=(INTRO_ID,))},
     "/intros/{intro_id}/cancel": {"post": _op("Cancel the intro", ref("Intro"), errors=("401", "404", "409"),
