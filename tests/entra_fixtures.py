@@ -6,6 +6,8 @@ call at once (400): these tests are about identity, not mail. Import: `from entr
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from werkzeug.wrappers import Response
 
@@ -30,15 +32,24 @@ def idp():
         yield fake
 
 
+@contextmanager
+def entra_live(idp, data_dir, **settings):
+    """A LiveApp pointed at the fake identity platform, with more settings (e.g. ms_tenant) when given."""
+    with LoopbackServer(_refusing_graph) as graph:
+        app = LiveApp(data_dir, ms_client_id=CLIENT_ID, ms_client_secret=SECRET,
+                      ms_authority_host=idp.base_url, ms_jwks_url=idp.jwks_url, ms_ca_bundle=idp.ca_bundle_path,
+                      graph_url=f"{graph.base_url}/v1.0", **settings)
+        idp.register_client(CLIENT_ID, SECRET, (f"{app.url}/connect/microsoft/callback",))
+        try:
+            yield app
+        finally:
+            app.stop()
+
+
 @pytest.fixture
 def entra_app(idp, tmp_path):
-    with LoopbackServer(_refusing_graph) as graph:
-        app = LiveApp(tmp_path / "data", ms_client_id=CLIENT_ID, ms_client_secret=SECRET,
-                      ms_authority_host=idp.base_url, ms_jwks_url=idp.jwks_url, ms_ca_bundle=idp.ca_bundle_path,
-                      graph_url=f"{graph.base_url}/v1.0")
-        idp.register_client(CLIENT_ID, SECRET, (f"{app.url}/connect/microsoft/callback",))
+    with entra_live(idp, tmp_path / "data") as app:
         yield app
-        app.stop()
 
 
 def token_for(idp: FakeMicrosoftIdentity, user: FakeUser = MEGAN, **claims) -> str:

@@ -108,3 +108,13 @@ def run_together(workers: int, job) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+def lose_sync_requests(uow) -> None:
+    """Delete every recorded sync request: the notifications behind them were lost."""
+    from sqlalchemy import delete
+
+    from introducer.store.models import SyncRequest
+
+    uow.session.execute(delete(SyncRequest))
+    uow.commit()

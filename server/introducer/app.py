@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .web import api, auth, errors, health, panel, sandbox
+from .web import api, auth, body, errors, health, page_security, panel, sandbox
 from .web import gmail_addon
 from .web import consent
 from .web import outlook
@@ -25,6 +25,8 @@ def create_app(container, *, proxy_hops: int | None = None) -> Flask:
     app.secret_key = container.settings.secret("secret_key")
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.json.sort_keys = False
+    body.init_app(app)  # JSON limits for every request body
+    page_security.init_app(app)  # cookie attributes, CSP, HSTS
     app.extensions["introducer"] = container
 
     errors.init_app(app)

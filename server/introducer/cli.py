@@ -60,18 +60,19 @@ def _parser() -> argparse.ArgumentParser:
     intros = sub.add_parser("intros", help="look at intros")
     isub = intros.add_subparsers(metavar="ACTION")
     ls = isub.add_parser("list", help="list intros of an account")
-    ls.add_argument("--account", help="account email (default: the only account)")
+    ls.add_argument("--account", help="account id, address, or PROVIDER:ADDRESS (default: the only account)")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=_intros_list)
     show = isub.add_parser("show", help="one intro with its timeline")
     show.add_argument("id", type=int)
-    show.add_argument("--account", help="account email (default: the only account)")
+    show.add_argument("--account", help="account id, address, or PROVIDER:ADDRESS (default: the only account)")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=_intros_show)
 
     cr = sub.add_parser("classify-reply", help="classify an opt-in reply read from stdin: yes, no, unclear, auto_reply")
     cr.add_argument("--jsonl", action="store_true",
-                    help='read lines {"id","text","headers"?} and write lines {"id","verdict"}')
+                    help='read lines {"id","text"|"html","headers"?,"subject"?,"sender"?,"received_at"?} and write lines '
+                         '{"id","verdict"}, deciding exactly as the service does')
     cr.set_defaults(func=_classify)
 
     pv = sub.add_parser("preview", help="print the messages an intro spec would produce")
@@ -142,15 +143,15 @@ def _db_upgrade(args) -> int:
 def _open_account(args):
     from .bootstrap import build
 
+    from .cli_accounts import AccountChoiceError, pick_account
+
     container = build(Settings(), migrate=False)
     with container.uow() as uow:
-        accounts = uow.accounts.list_active()
-        if args.account:
-            accounts = [a for a in accounts if a.email.lower() == args.account.lower()]
-        if len(accounts) != 1:
-            names = ", ".join(a.email for a in uow.accounts.list_active()) or "none"
-            raise SystemExit(f"choose an account with --account (accounts: {names})")
-        return container, accounts[0].id
+        try:
+            return container, pick_account(uow, args.account).id
+        except AccountChoiceError as exc:
+            container.close()
+            raise SystemExit(f"error: {exc}") from None
 
 
 def _intros_list(args) -> int:
@@ -178,6 +179,7 @@ def _intros_show(args) -> int:
     try:
         with container.uow() as uow:
             view = show_intro(uow, account_id, args.id)
+            tz = uow.accounts.get(account_id).timezone or "UTC"
     except NotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -187,15 +189,24 @@ def _intros_show(args) -> int:
     print(f"Intro {view['id']}: {view['requester']['name']} → {view['target']['name']} ({view['context']})")
     print(f"State: {view['state']}   Next: {view['next_step']}")
     for e in view["timeline"]:
-        print(f"  {e['at']}  {e['message']}")
+        print(f"  {_local(e['at'], tz)}  {e['message']}")
     return 0
 
 
+def _local(iso: str, tz: str) -> str:
+    """An event time as a person reads it, in the account's zone: "Mon 07 Dec 2026 09:05 EST"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    when = datetime.fromisoformat(iso).astimezone(ZoneInfo(tz))
+    return f"{when:%a %d %b %Y %H:%M} {when.tzname()}"
+
+
 def _classify(args) -> int:
-    from .classifier import classify_reply
+    from .classifier import Reply, classify, classify_item
 
     if not args.jsonl:
-        print(classify_reply(sys.stdin.read()).verdict.value)
+        print(classify(Reply(text=sys.stdin.read())).verdict.value)
         return 0
     status = 0
     for number, line in enumerate(sys.stdin, 1):
@@ -203,9 +214,9 @@ def _classify(args) -> int:
             continue
         try:
             item = json.loads(line)
-            verdict = classify_reply(item["text"], item.get("headers") or {}, item.get("subject", "")).verdict.value
-            print(json.dumps({"id": item.get("id"), "verdict": verdict}), flush=True)
-        except (ValueError, KeyError, TypeError) as exc:
+            result = classify_item(item)
+            print(json.dumps({"id": item.get("id"), "verdict": result.verdict.value}), flush=True)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             print(f"line {number}: {exc.__class__.__name__}: {exc}", file=sys.stderr)
             status = 1
     return status

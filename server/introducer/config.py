@@ -5,7 +5,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Provider = Literal["sandbox", "gmail", "outlook"]
@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     proxy_hops: int = Field(0, description="Reverse proxies in front whose X-Forwarded-* headers to trust "
                                            "(token audiences are checked against the public URL).")
     poll_seconds: float = Field(60.0, description="How often the worker reads mailbox changes when there is no push.")
+    reconcile_seconds: float = Field(
+        600.0, gt=0, description="With push: base interval of the safety-net read of each mailbox (Gmail; Outlook "
+                                 "x1.5). A quarter of it while an intro awaits an answer, x6 with nothing open.")
     dispatch_seconds: float = Field(30.0, description="How often the worker looks for due nudges and pending sends.")
     sync_seconds: float = Field(2.0, description="How often the worker handles recorded sync requests (from webhooks).")
     worker_id: str | None = Field(None, description="Name of this worker in row claims. Default: host name and pid.")
@@ -64,18 +67,33 @@ class Settings(BaseSettings):
     ms_jwks_url: str = Field("https://login.microsoftonline.com/common/discovery/v2.0/keys", description="Signing keys.")
     graph_url: str = Field("https://graph.microsoft.com/v1.0", description="Microsoft Graph base URL.")
     graph_client_state: SecretStr | None = Field(None, description="Secret echoed in Graph notifications (clientState).")
-    ms_tenant: str = Field("organizations", description="Tenant segment of the sign-in authority: organizations "
-                                                        "(work and school accounts), common, or one tenant id.")
+    ms_tenant: str = Field("organizations", description="Tenants allowed to sign in, comma-separated: tenant ids, "
+                                                        "organizations (any work or school tenant), common (any, "
+                                                        "personal accounts too) or consumers (personal only). "
+                                                        "Checked on every token.")
     ms_api_scope: str | None = Field(None, description="Scope the task pane asks for to call our API. Default: "
                                                        "api://<public host>/<client id>/access_as_user.")
     ms_ca_bundle: Path | None = Field(None, description="CA bundle to trust for the Microsoft sign-in, key and Graph "
                                                         "URLs (private deployments). Default: the system's trust.")
     office_js_url: str = Field("https://appsforoffice.microsoft.com/lib/1/hosted/office.js",
                                description="Office.js, loaded by the Outlook task pane.")
+    frame_ancestors: str = Field(
+        "https://outlook.office.com https://outlook.office365.com https://outlook.live.com "
+        "https://outlook.cloud.microsoft https://mail.google.com",
+        description="Space-separated origins allowed to frame the panel, the Outlook task pane and the "
+                    "sign-in window's pages (CSP frame-ancestors; this server's own origin is always allowed).")
     msal_browser_url: str = Field(
         "https://cdn.jsdelivr.net/npm/@azure/msal-browser@4.21.1/lib/msal-browser.min.js",
         description="MSAL.js (msal-browser 3.15 or later, the UMD build lib/msal-browser.min.js) for the task "
                     "pane's nested app authentication; Microsoft no longer hosts v3+ itself, so host a copy.")
+
+    @field_validator("ms_tenant")
+    @classmethod
+    def _known_tenants(cls, value: str) -> str:
+        from .auth.tenants import TenantPolicy
+
+        TenantPolicy.parse(value)  # a typo here would otherwise surface at the first sign-in
+        return value
 
     @property
     def effective_database_url(self) -> str:
@@ -84,14 +102,18 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'introducer.db').resolve()}"
 
     def ensure_data_dir(self) -> Path:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        return self.data_dir
+        """The data folder, private to this user (0700; files made in it 0600: private_files.py)."""
+        from .private_files import private_dir
+
+        return private_dir(self.data_dir)
 
     def secret(self, name: str) -> str:
         """A configured secret, or one generated once and kept in the data folder (demo and single-user runs)."""
         value: SecretStr | None = getattr(self, name)
         if value is not None:
             return value.get_secret_value()
+        from .private_files import write_new_private
+
         path = self.ensure_data_dir() / f".{name}"
         if not path.exists():
             if name == "token_keys":
@@ -100,8 +122,7 @@ class Settings(BaseSettings):
                 generated = Fernet.generate_key().decode()
             else:
                 generated = secrets.token_urlsafe(32)
-            path.write_text(generated)
-            path.chmod(0o600)
+            write_new_private(path, generated)  # created 0600; when another process won the race, its key stays
         return path.read_text().strip()
 
     def described(self) -> list[tuple[str, str, str]]:
@@ -114,7 +135,7 @@ class Settings(BaseSettings):
             elif value is None:
                 shown = "(unset)"
             else:
-                shown = str(value)
+                shown = _mask_web_url(str(value)) if "://" in str(value) else str(value)
             if name == "database_url":
                 env, shown = "DATABASE_URL", _mask_url(self.effective_database_url)
             else:
@@ -123,11 +144,34 @@ class Settings(BaseSettings):
         return rows
 
 
-def _mask_url(url: str) -> str:
-    """Hide a password in a database URL."""
-    from sqlalchemy.engine import make_url
+_SECRET_QUERY_KEYS = ("pass", "secret", "token", "key")
+_UNPARSED = "(does not parse as a URL; not shown, it may contain a password)"
+
+
+def _mask_web_url(url: str) -> str:
+    """An http(s) URL setting with any password in it hidden."""
+    from urllib.parse import urlsplit
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is shown as is; it is not a secret-bearing value then
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — raises on a malformed port
+    except ValueError:
+        return _UNPARSED
+    if parts.password is None:
         return url
+    return parts._replace(netloc=f"{parts.username}:***@{parts.hostname}" +
+                          (f":{parts.port}" if parts.port else "")).geturl()
+
+
+def _mask_url(url: str) -> str:
+    """A URL fit to print: its password (in the authority or a query parameter) hidden. A URL that does not
+    parse is shown only up to its scheme: a malformed value may still hold a password anywhere in it."""
+    from sqlalchemy.engine import make_url
+
+    scheme = url.partition("://")[0] if "://" in url else ""
+    try:
+        parsed = make_url(url)
+        hidden = {k: "***" for k in parsed.query if any(word in k.lower() for word in _SECRET_QUERY_KEYS)}
+        return parsed.update_query_dict(hidden).render_as_string(hide_password=True)
+    except Exception:
+        return f"{scheme}://… {_UNPARSED}" if scheme else _UNPARSED

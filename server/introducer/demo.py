@@ -53,11 +53,16 @@ def run_demo(settings: Settings, provider: str = "sandbox", started: float | Non
     started = started if started is not None else time.monotonic()
     demo_settings = settings.model_copy(update={"sync_seconds": 1.0, "dispatch_seconds": 2.0, "poll_seconds": 10.0})
     container, seeded = prepare(demo_settings, provider)
+    from .mail.sandbox.history import seed_history
+
+    seed_history(container, seeded["account_id"])  # past intros for the Insights view; Ann's ask stays first
     sched = scheduler(container)
     sched.start()
     server = create_server(create_app(container), host=settings.host, port=settings.port, threads=8)
     print(f"Introducer demo ready in {time.monotonic() - started:.1f}s: "
-          f"http://{settings.host}:{server.effective_port}/  (data in {settings.data_dir.resolve()})", flush=True)
+          f"http://{settings.host}:{server.effective_port}/  (data in {settings.data_dir.resolve()})\n"
+          "Other commands: .venv/bin/introducer --help (or `source .venv/bin/activate`, then `introducer …`)",
+          flush=True)
     try:
         server.run()
     finally:

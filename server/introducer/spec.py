@@ -4,8 +4,10 @@ Format (keys not listed are errors, so a misspelt key cannot silently drop wordi
 
     {
       "introducer": {"name": str, "email": str, "timezone": IANA zone, default "UTC"},
-      "requester":  {"name": str, "email": str, "asked": bool = true, "blurb": str = ""},
-      "target":     {"name": str, "email": str, "blurb": str = "", "consent_given": bool = false},
+      "requester":  {"name": str, "email": str, "asked": bool = true, "blurb": str = "",
+                     "call_name": str = ""},
+      "target":     {"name": str, "email": str, "blurb": str = "", "consent_given": bool = false,
+                     "call_name": str = ""},
       "context": str, "benefit_to_target": str, "benefit_to_requester": str,
       "shared_connection": str,                       all optional, default ""
       "source_thread_id": str | null,                 the thread the user had open
@@ -17,7 +19,9 @@ Format (keys not listed are errors, so a misspelt key cannot silently drop wordi
 (without "policy", which belongs to the account).
 
 `requester.asked` false means the requester did not ask for this intro, so they are asked too
-(full double opt-in). Names and addresses must be header-safe; the parties must be two different
+(full double opt-in). `call_name` is what to call a party in a greeting ("Ann", "Dr. Lee"); empty
+means a safe guess from the name (domain.names: the full name when the first word may be a family
+name). Names and addresses must be header-safe; the parties must be two different
 people, neither of them the introducer. This module checks shape and safety only: empty context or
 benefits parse, and the etiquette lint (domain.lint) says what is missing.
 """
@@ -31,14 +35,15 @@ from .domain.model import IntroSpec, Party, Person, Policy
 
 MAX_CONTEXT = 200  # it goes into the subject line
 MAX_TEXT = 1000
+MAX_CALL_NAME = 60
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 _TOP = {"introducer", "requester", "target", "context", "benefit_to_target", "benefit_to_requester",
         "shared_connection", "source_thread_id", "extra", "policy"}
 _FIELDS = {
     "introducer": {"name", "email", "timezone"},
-    "requester": {"name", "email", "asked", "blurb"},
-    "target": {"name", "email", "blurb", "consent_given"},
+    "requester": {"name", "email", "asked", "blurb", "call_name"},
+    "target": {"name", "email", "blurb", "consent_given", "call_name"},
 }
 EXAMPLE_SPEC = {
     "introducer": {"name": "Dana Park", "email": "dana@parkcap.com", "timezone": "America/New_York"},
@@ -93,6 +98,13 @@ def _flag(data: dict, key: str, where: str, default: bool) -> bool:
     value = data.get(key, default)
     if not isinstance(value, bool):
         raise SpecError(f"{where}: must be true or false")
+    return value
+
+
+def _call_name(data: dict, where: str) -> str:
+    value = _text(data, "call_name", f"{where}.call_name", MAX_CALL_NAME)
+    if any(ch in value for ch in "<>@,;"):
+        raise SpecError(f"{where}.call_name: write just the name to greet them with, e.g. \"Ann\"")
     return value
 
 
@@ -167,11 +179,13 @@ def parse_spec(data: dict) -> IntroSpec:
         raise SpecError("source_thread_id: must be a thread id (text) or null")
     extra = data.get("extra") or {}
     _object(extra, "extra")
+    req, tgt = parsed["requester"], parsed["target"]
     return IntroSpec(
         introducer=introducer,
-        requester=Party(requester, _text(parsed["requester"], "blurb", "requester.blurb"),
-                        asked=_flag(parsed["requester"], "asked", "requester.asked", True)),
-        target=Party(target, _text(parsed["target"], "blurb", "target.blurb")),
+        requester=Party(requester, _text(req, "blurb", "requester.blurb"),
+                        asked=_flag(req, "asked", "requester.asked", True),
+                        call_name=_call_name(req, "requester")),
+        target=Party(target, _text(tgt, "blurb", "target.blurb"), call_name=_call_name(tgt, "target")),
         context=_text(data, "context", "context", MAX_CONTEXT),
         benefit_to_target=_text(data, "benefit_to_target", "benefit_to_target"),
         benefit_to_requester=_text(data, "benefit_to_requester", "benefit_to_requester"),
@@ -186,7 +200,8 @@ def parse_spec(data: dict) -> IntroSpec:
 def spec_to_stored(spec: IntroSpec) -> dict:
     """The spec as JSON-ready data, in the submitted format (parse_spec reads it back)."""
     def party(p: Party, **flags) -> dict:
-        return {"name": p.person.name, "email": p.person.email, "blurb": p.blurb, **flags}
+        return {"name": p.person.name, "email": p.person.email, "blurb": p.blurb,
+                "call_name": p.call_name, **flags}
 
     return {
         "introducer": {"name": spec.introducer.name, "email": spec.introducer.email,
@@ -209,7 +224,8 @@ def spec_from_stored(data: dict) -> IntroSpec:
     never makes an intro already under way unreadable.
     """
     def party(d: dict) -> Party:
-        return Party(Person(d["name"], d["email"]), d.get("blurb", ""), bool(d.get("asked", False)))
+        return Party(Person(d["name"], d["email"]), d.get("blurb", ""), bool(d.get("asked", False)),
+                     call_name=d.get("call_name") or "")
 
     intro_by = data["introducer"]
     return IntroSpec(
@@ -225,3 +241,35 @@ def spec_from_stored(data: dict) -> IntroSpec:
         source_thread_id=data.get("source_thread_id"),
         extra=dict(data.get("extra") or {}),
     )
+
+
+def field_problems(data: dict) -> dict[str, str]:
+    """Every problem a person can fix in the form, at once and in plain words, by field path:
+    {"requester.email": "Ann's address looks incomplete: …"}. Empty when parse_spec may go ahead."""
+    out: dict[str, str] = {}
+    parts = {role: data.get(role) if isinstance(data.get(role), dict) else {} for role in ("introducer", "requester",
+                                                                                             "target")}
+    me = str(parts["introducer"].get("email") or "")
+    for role, who in (("requester", "Who asked"), ("target", "Who they should meet")):
+        p = parts[role]
+        name, email = str(p.get("name") or "").strip(), str(p.get("email") or "").strip()
+        first = name.split()[0] if name else f"The {role}"
+        if not name:
+            out[f"{role}.name"] = f"{who}: add a name."
+        if not email:
+            out[f"{role}.email"] = f"Add {first}'s email address."
+            continue
+        try:
+            check_email(email)
+        except InvalidAddress:
+            out[f"{role}.email"] = f"{first}'s address looks incomplete: it should look like name@example.com."
+            continue
+        if me and same_address(email, me):
+            out[f"{role}.email"] = "That is your own address: you are the one introducing."
+    r, t = parts["requester"].get("email"), parts["target"].get("email")
+    if r and t and "target.email" not in out and "requester.email" not in out and same_address(str(r), str(t)):
+        out["target.email"] = "This is the requester's address too: they must be two different people."
+    context = " ".join(str(data.get("context") or "").split())
+    if len(context) > MAX_CONTEXT:
+        out["context"] = f"The context is {len(context)} characters; keep it under {MAX_CONTEXT} (it goes into the subject)."
+    return out

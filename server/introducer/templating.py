@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import (BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined,
-                    TemplateRuntimeError)
+                    TemplateRuntimeError, pass_context)
 from jinja2.sandbox import SandboxedEnvironment
 
+from .domain import phrasing
 from .domain.compose import RenderedParts
 
 DEFAULT_DIR = Path(__file__).parent / "templates" / "email"
@@ -24,6 +25,14 @@ def sentence(value: str) -> str:
         return value
     value = value[0].upper() + value[1:]
     return value if value[-1] in ".!?…" else value + "."
+
+
+@pass_context
+def pick(ctx, slot: str, count: int) -> int:
+    """`{% set v = pick("opening", 3) %}`: which of `count` phrasings this intro uses in `slot`
+    (0 … count-1), the same every time the intro's messages are rendered.
+    """
+    return phrasing.pick(ctx["seed"], slot, count)
 
 
 class JinjaRenderer:
@@ -53,6 +62,7 @@ class JinjaRenderer:
         env = SandboxedEnvironment(loader=loader, autoescape=autoescape, undefined=StrictUndefined,
                                    trim_blocks=True, lstrip_blocks=True)
         env.filters["sentence"] = sentence
+        env.globals["pick"] = pick
         return env
 
     def render(self, template: str, context: dict) -> RenderedParts:

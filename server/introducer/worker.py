@@ -14,9 +14,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .bootstrap import Container
-from .service import ingest, nudges, outbound, watches
+from .service import ingest, nudges, outbound, reconcile, watches
 
 log = logging.getLogger("introducer.worker")
+SYNC_LEASE = timedelta(minutes=5)  # far longer than a sync takes; a dead worker's request waits this long
+RECONCILE_TICK = 60.0  # how often the worker looks for mailboxes due a reconciliation read
 
 
 @dataclass(frozen=True)
@@ -39,19 +41,28 @@ def request_polls(c: Container) -> int:
 
 
 def run_sync_requests(c: Container, limit: int = 20) -> int:
-    """Handle recorded sync requests (from webhooks, the sandbox or polling); each is taken by one worker."""
+    """Handle recorded sync requests (from webhooks, the sandbox, polling or reconciliation).
+
+    Each is leased by one worker and deleted only after the mailbox was read (the cursor moved past
+    what was read): a worker that dies in between leaves the lease to run out, and another worker
+    takes the request then (SYNC_LEASE)."""
+    worker = c.deps.worker_id
     with c.uow() as uow:
-        account_ids = uow.sync.take(limit)
+        taken = uow.sync.take(limit, c.deps.clock(), worker, SYNC_LEASE)
         uow.commit()
-    for account_id in account_ids:
+    for account_id, version in taken:
         try:
             ingest.sync_account(c.deps, account_id)
         except Exception:  # one account's failure must not stop the others
             log.exception("sync of account %s failed", account_id)
             with c.uow() as uow:
-                uow.sync.request(account_id, "retry", c.deps.clock())
+                uow.sync.release(account_id, worker)
                 uow.commit()
-    return len(account_ids)
+            continue
+        with c.uow() as uow:
+            uow.sync.finish(account_id, version, worker)
+            uow.commit()
+    return len(taken)
 
 
 def tick_sandbox(c: Container) -> object:
@@ -70,6 +81,8 @@ def jobs(c: Container) -> list[Job]:
         declared.append(Job("renew_watches", 3 * 3600, lambda c: watches.renew_watches(c.deps)))
         # lapsed or flagged by a Graph lifecycle event (reauthorizationRequired, subscriptionRemoved): renew now
         declared.append(Job("renew_lapsed_watches", 60, lambda c: watches.renew_watches(c.deps, timedelta(0))))
+        # push can be late, dropped or lapse: a slow, adaptive read of every mailbox is the safety net
+        declared.append(Job("reconcile_mailboxes", RECONCILE_TICK, lambda c: reconcile.request_due(c.deps, s)))
     else:
         declared.append(Job("poll_mailboxes", s.poll_seconds, request_polls))
     return [j for j in declared if c.world is not None or not j.only_with_sandbox]

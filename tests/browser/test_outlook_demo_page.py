@@ -33,6 +33,7 @@ def test_the_demo_page_hosts_the_task_pane_and_intros_go_through_graph(page, dem
 
     page.locator(".thread", has_text="Could you introduce me to Bob Stone?").click()
     expect(pane.locator("#f-requester_email")).to_have_value(ANN)
+    expect(pane.locator("#f-context")).to_have_value("go-to-market")  # read from the body (body.getAsync)
     body = spec_data(DANA)
     pane.locator("#f-target_name").fill("Bob Stone")  # Outlook has no contact suggestions here: typed
     pane.locator("#f-target_email").fill(BOB)

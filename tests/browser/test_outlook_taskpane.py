@@ -21,6 +21,7 @@ from introducer.mail.graph.demo import DEMO_CLIENT_ID
 from introducer.mail.sandbox.graph_ids import conversation_id
 from introducer.mail.sandbox.loopback import LoopbackServer
 from introducer.service import intros
+from introducer.spec import parse_spec
 from introducer.web.outlook_auth import SESSIONS
 from outlook_fixtures import OutlookDemo, close, outlook_demo_for
 from workflow_fixtures import BOB as BOB_SPEC, spec_data
@@ -175,3 +176,19 @@ def test_without_nested_app_authentication_the_sign_in_window_signs_in_and_conne
     [[url, options]] = calls(page, "displayDialogAsync")
     assert url.startswith(pane.url + "/connect/microsoft/start?login_hint=") and options["promptBeforeOpen"] is True
     assert page.evaluate("window.__msalCalls") == []  # MSAL.js is not used where NAA is missing
+
+
+def test_a_conversation_that_belongs_to_an_intro_shows_that_intro_in_the_pane(page, pane, screenshot):
+    item = read_item(pane)
+    intro_id = intros.start_intro(pane.demo.deps, pane.demo.account_id,
+                                  parse_spec({**spec_data(DANA), "source_thread_id": item["conversationId"]}))
+    open_pane(page, pane, {"mode": "read", "naa": True, "item": item, "profile": PROFILE}, {"token": pane.token()})
+    shown = page.locator("#view-introduce .intro-detail")
+    expect(shown.locator(".thread-purpose")).to_have_text("This thread is the ask for this intro.")
+    expect(shown.locator(".badge").first).to_have_text("Awaiting consent")
+    expect(shown.get_by_role("button", name="Send now")).to_be_visible()  # the action that makes sense now
+    expect(page.locator("#view-introduce form.intro-form")).to_be_hidden()
+    page.get_by_role("button", name="Introduce someone else from this message").click()
+    expect(page.locator("#f-requester_email")).to_have_value(ANN)  # the form is still one click away
+    assert pane.demo.view(intro_id)["state"] == "awaiting_consent"
+    screenshot("outlook-taskpane-knows-its-thread")

@@ -64,7 +64,7 @@ def test_an_intro_goes_from_anns_ask_to_handed_off(page, live, screenshot):
     expect(card.locator(".badge")).to_have_text("Handed off")
 
     card.click()
-    detail = panel.locator(".intro-detail")
+    detail = panel.locator("#view-intros .intro-detail")
     expect(detail.locator(".timeline li").first).to_be_visible()
     expect(detail.locator(".consent[data-role=target]")).to_contain_text("yes")
     screenshot("sandbox-intro-handed-off")
@@ -92,7 +92,7 @@ def test_an_unclear_answer_typed_by_hand_asks_the_introducer_to_decide(page, liv
     card = panel.locator(".intro-card")
     expect(card.locator(".badge.review")).to_be_visible()
     card.click()
-    detail = panel.locator(".intro-detail")
+    detail = panel.locator("#view-intros .intro-detail")
     expect(detail.locator(".consent[data-role=target]")).to_contain_text("needs review")
     detail.get_by_role("button", name="Mark yes").click()
     expect(detail.locator(".consent[data-role=target]")).to_contain_text("yes")

@@ -8,6 +8,7 @@ from introducer.mail.port import OutgoingMessage
 from introducer.mail.sandbox.mailbox import SandboxMailbox
 from introducer.mail.sandbox.people import Behaviour
 from introducer.service import nudges
+from store_fixtures import lose_sync_requests
 
 ANN, DANA = "ann@acme.example", "dana@parkcap.example"
 GUS = {"name": "Gus Olsen", "email": "gus@quiet.example", "blurb": "ran sales at two clinic-software startups"}
@@ -82,8 +83,7 @@ def test_a_reply_whose_notification_was_lost_is_found_when_the_thread_is_reread_
     gus.send(OutgoingMessage(key="gus-answer", to=(ask.sender,), subject=f"Re: {ask.subject}",
                              text="Happy to, go ahead!", thread_id=ask.thread_id, reply_to=ask.as_reply_target()))
     with container.uow() as uow:
-        uow.sync.take(100)  # the notification is lost
-        uow.commit()
+        lose_sync_requests(uow)  # the notification is lost
     world.advance(timedelta(hours=2))
     nudges.dispatch_due(container.deps)
     assert _sent(flow, intro_id, "consent_bump") == []

@@ -9,6 +9,7 @@ from introducer.store.models import Event, Outbound
 from live_server import LiveApp
 
 from .conftest import Flow
+from store_fixtures import lose_sync_requests
 
 ANN, BOB, DANA = "ann@acme.example", "bob@stonevc.example", "dana@parkcap.example"
 
@@ -28,8 +29,7 @@ def test_duplicate_and_reordered_change_events_act_on_each_message_once(flow):
     world.advance(timedelta(hours=3))
     world.tick()
     with container.uow() as uow:
-        uow.sync.take(100)
-        uow.commit()
+        lose_sync_requests(uow)
         threads = sorted(uow.intros.threads_of(intro_id))
     account_id = flow.app.seeded["account_id"]
 

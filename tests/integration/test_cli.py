@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -104,4 +105,43 @@ def test_intros_list_and_show_read_what_the_demo_recorded(tmp_path):
     assert [i["id"] for i in json.loads(listed.stdout)] == [intro_id]
     shown = run("intros", "show", str(intro_id), data_dir=tmp_path)
     assert "awaiting_consent" in shown.stdout and "Permission request to Bob Stone" in shown.stdout
+    # times as a person reads them, in Dana's zone: "Mon 07 Dec 2026 09:05 EST", no ISO microseconds
+    timeline = [line for line in shown.stdout.splitlines() if line.startswith("  ")]
+    assert timeline and all(re.match(r"  \w{3} \d{2} \w{3} \d{4} \d{2}:\d{2} E[SD]T  ", line) for line in timeline), timeline
     assert run("intros", "show", "999", data_dir=tmp_path).returncode == 1
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://u:pw123@db:notaport/x", "postgresql://u:pw123@db/x?password=pw123",
+                                 "not a url at all pw123", "postgresql+psycopg://u:pw123@[db/x"])
+def test_config_never_prints_the_database_password_even_when_the_url_does_not_parse(tmp_path, url):
+    result = run("config", env={"DATABASE_URL": url, "INTRODUCER_PUBLIC_URL": "https://op:pw123@intro.example"},
+                 data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "pw123" not in result.stdout + result.stderr
+    assert "DATABASE_URL" in result.stdout and "https://op:***@intro.example" in result.stdout
+
+
+def test_after_the_gmail_demo_intros_pick_the_account_by_id_or_provider_and_list_both_when_ambiguous(
+        tmp_path, monkeypatch):
+    from introducer.config import Settings
+    from introducer.demo import prepare
+    from introducer.mail.gmail.accounts import forget_mailboxes
+
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    container, seeded = prepare(Settings(data_dir=tmp_path), "gmail")
+    container.faces["gmail"].stop()
+    container.close()
+    forget_mailboxes()
+    gmail_id = seeded["account_id"]
+    for choice in (None, "dana@parkcap.example", "DANA@parkcap.example"):
+        result = run("intros", "list", *(["--account", choice] if choice else []), data_dir=tmp_path)
+        assert result.returncode != 0 and "Traceback" not in result.stderr
+        lines = [line for line in result.stderr.splitlines()[1:] if "dana@parkcap.example" in line]
+        assert len(lines) == 2, result.stderr
+        assert any(" sandbox " in line for line in lines) and any(f"{gmail_id}  gmail " in line for line in lines)
+    for choice in (str(gmail_id), "gmail:dana@parkcap.example"):
+        listed = run("intros", "list", "--account", choice, data_dir=tmp_path)
+        assert listed.returncode == 0 and listed.stdout.strip() == "no intros yet", listed.stderr
+    assert run("intros", "show", "1", "--account", "sandbox:dana@parkcap.example", data_dir=tmp_path).returncode == 1
+    unknown = run("intros", "list", "--account", "nobody@x.example", data_dir=tmp_path)
+    assert unknown.returncode != 0 and "no account matches" in unknown.stderr and " gmail " in unknown.stderr

@@ -54,7 +54,21 @@ def test_the_introduce_form_is_prefilled_from_the_open_message_read_with_the_add
     values = inputs_of(card_of(opened_form(live)))
     assert (values["requester_name"], values["requester_email"]) == ("Ann Lee", ANN)
     assert values["your_name"] == "Dana Park"
-    assert live.face.calls(DANA) == ["messages.get"]  # metadata of the open message, nothing else
+    # the add-on token reads the open message's headers; the connected account reads the ask's text
+    assert live.face.calls(DANA) == ["messages.get", "threads.get"]
+    assert (values["target_name"], values["target_email"]) == ("Bob Stone", "")  # Dana has no intro with Bob yet
+    assert values["context"] == "go-to-market"
+    assert values["requester_blurb"].startswith("Acme helps 40 clinics")
+    assert "Filled in from the message" in texts(card_of(opened_form(live)))
+
+
+def test_an_open_thread_that_belongs_to_an_intro_shows_that_intro_instead_of_the_form(live):
+    live.connect()
+    intro_id = int(card_of(start(live))["name"].removeprefix("intro-"))
+    answer = card_of(opened_form(live))  # the ask's thread is now the intro's source
+    assert answer["name"] == f"intro-{intro_id}"
+    assert "This thread is the ask for this intro." in texts(answer)
+    assert find_button(answer, "Introduce someone else from this message")
 
 
 def test_other_recipients_of_the_open_message_are_offered_as_the_target(live):
@@ -155,6 +169,9 @@ def test_an_intro_card_marks_consent_sends_drafts_and_cancels(live):
     assert "yes" in texts(card_of(marked))
     cancelled = live.click(marked, "Cancel intro")
     assert "Cancelled" in texts(card_of(cancelled))
+    stale = live.click(marked, "Bob Stone said yes")  # a button on the card from before the cancel
+    assert "awaits consent" in stale["renderActions"]["action"]["notification"]["text"]
+    assert "Cancelled" in texts(card_of(stale))  # the card underneath shows where the intro is now
     again = live.click(cancelled, "Back to intros")
     assert "No intro in progress" in texts(card_of(again))
 
@@ -223,3 +240,33 @@ def test_the_open_message_is_read_with_both_addon_tokens_and_only_its_headers():
     assert args["format"] == ["metadata"] and "From" in args["metadataHeaders"]
     assert (opened.sender.email, opened.thread_id, [p.email for p in opened.to]) == (
         ANN, "t-9", [DANA, BOB])
+
+
+def test_digits_that_are_not_ascii_in_a_button_or_a_setting_are_answered_with_a_notice(live):
+    live.connect()
+    for parameters in ({"action": "show", "intro_id": "²"}, {"action": "cancel", "intro_id": "٣"}):
+        answer = live.post("/addon/gmail/action", live.event(parameters=parameters))
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["renderActions"]["action"]["notification"]["text"] == "Pick an intro first."
+    refused = live.post("/addon/gmail/action", live.event(parameters={"action": "save_settings"},
+                                                          inputs=form(consent_nudge_after_days="²")))
+    assert refused.status_code == 200, refused.text
+    assert "consent_nudge_after_days" in refused.json()["renderActions"]["action"]["notification"]["text"]
+    assert live.account().policy.get("consent_nudge_after_days") in (None, 3)
+    composed = live.post("/addon/gmail/compose", live.event(parameters={"intro_id": "²"}))
+    assert composed.status_code == 200 and "not waiting" in composed.text
+
+
+def test_check_says_everything_to_fix_at_once_in_plain_words_beside_each_input(live):
+    live.connect()
+    answer = live.click(opened_form(live), "Check", inputs=form(**{**FILLED, "requester_email": "ann at acme",
+                                                                  "target_name": ""}), gmail=live.open_message())
+    built = card_of(answer)
+    shown = texts(built)
+    assert "Ann's address looks incomplete: it should look like name@example.com." in shown
+    assert "Who they should meet: add a name." in shown  # both at once, not the first one only
+    assert "requester.email" not in shown  # no field paths, no code words
+    hints = {w["textInput"]["name"]: w["textInput"].get("hintText", "")
+             for s in built["sections"] for w in s["widgets"] if "textInput" in w}
+    assert hints["requester_email"].startswith("⚠ Ann's address looks incomplete")
+    assert live.world.drafts(DANA) == []

@@ -80,3 +80,21 @@ def test_a_revoked_grant_shows_reconnect_on_the_home_card_and_reconnecting_resum
     assert page.status_code == 200
     assert live.account().status == "active"
     assert live.account().sync_cursor == cursor  # what happened while disconnected is still read
+
+
+def test_a_plain_http_google_authorize_url_is_a_clear_setting_error_not_a_server_error(live, monkeypatch):
+    monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT")  # as in production: oauthlib's https rule applies
+    home = live.trigger("/addon/gmail/home")
+    page = requests.get(find_button(card_of(home), "Connect Gmail")["onClick"]["openLink"]["url"],
+                        allow_redirects=False, timeout=10)
+    assert page.status_code == 503
+    assert "INTRODUCER_GOOGLE_AUTH_URL" in page.text and "must be https" in page.text
+
+
+def test_the_connect_cookie_is_http_only_and_same_site_lax(live):
+    home = live.trigger("/addon/gmail/home")
+    started = requests.get(find_button(card_of(home), "Connect Gmail")["onClick"]["openLink"]["url"],
+                           allow_redirects=False, timeout=10)
+    cookie = started.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http on loopback: a Secure cookie would never come back

@@ -20,6 +20,7 @@ from introducer.service import intros, watches
 from introducer.store.models import SyncRequest
 from introducer.worker import run_once, run_sync_requests
 from outlook_fixtures import close, outlook_demo_for
+from store_fixtures import lose_sync_requests
 from workflow_fixtures import outbound_keys
 
 DANA = Person("Dana Park", "dana@parkcap.example")
@@ -62,8 +63,7 @@ def pending_syncs(demo) -> int:
 
 def clear_syncs(demo) -> None:
     with demo.container.uow() as uow:
-        uow.sync.take(100)
-        uow.commit()
+        lose_sync_requests(uow)
 
 
 def stored_account(demo):

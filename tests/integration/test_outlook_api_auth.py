@@ -8,7 +8,7 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from entra_fixtures import CLIENT_ID, MEGAN, entra_app, idp, token_for  # noqa: F401
+from entra_fixtures import CLIENT_ID, MEGAN, entra_app, entra_live, idp, token_for  # noqa: F401
 from fakes.microsoft_identity import FakeUser
 
 OTHER_TENANT = "0b3d5c27-8f0a-4b1e-9c6d-2e7f8a9b0c1d"
@@ -109,10 +109,59 @@ def test_a_token_naming_an_address_never_takes_over_the_account_of_that_address(
     now = entra_app.container.deps.clock()
     with entra_app.container.uow() as uow:  # an account for the address, not yet tied to a Microsoft user
         uow.accounts.add(Account(provider="outlook", email=MEGAN.username, name="Megan", status="active",
-                                 created_at=now, updated_at=now))
+                                 policy={}, timezone="UTC", created_at=now, updated_at=now))
         uow.commit()
     impostor = FakeUser("5d2f7a31-1c4e-4b9a-8e6f-3a2b1c0d9e8f", OTHER_TENANT, "Not Megan", MEGAN.username)
     response = entra_app.api("GET", "/api/v1/me", token=token_for(idp, impostor))
-    assert response.status_code == 401
+    assert response.status_code == 200 and response.json()["status"] == "disconnected"  # an account of its own
     with entra_app.container.uow() as uow:
-        assert uow.accounts.by_email("outlook", MEGAN.username).external_id is None
+        untouched = [a for a in _outlook_accounts(uow) if a.external_id is None]
+        assert len(untouched) == 1 and untouched[0].status == "active"
+
+
+def _outlook_accounts(uow):
+    from sqlalchemy import select
+
+    from introducer.store.models import Account
+
+    return list(uow.session.scalars(select(Account).where(Account.provider == "outlook").order_by(Account.id)))
+
+
+def test_another_tenants_user_claiming_an_address_first_does_not_lock_its_owner_out(entra_app, idp):
+    squatter = FakeUser("5d2f7a31-1c4e-4b9a-8e6f-3a2b1c0d9e8f", OTHER_TENANT, "Mallory", "victim@contoso.example")
+    owner = FakeUser("1a2b3c4d-5e6f-4a1b-9c2d-3e4f5a6b7c8d", MEGAN.tid, "Victor Owner", "victim@contoso.example")
+    first = entra_app.api("GET", "/api/v1/me", token=token_for(idp, squatter))
+    assert first.status_code == 200, first.text
+    mine = entra_app.api("GET", "/api/v1/me", token=token_for(idp, owner))
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["id"] != first.json()["id"] and mine.json()["name"] == "Victor Owner"
+    assert entra_app.api("GET", "/api/v1/intros", token=token_for(idp, owner)).status_code == 200
+    with entra_app.container.uow() as uow:
+        keys = {(a.external_id, a.email) for a in _outlook_accounts(uow)}
+    assert keys == {(f"{squatter.oid}.{squatter.tid}", "victim@contoso.example"),
+                    (f"{owner.oid}.{owner.tid}", "victim@contoso.example")}
+
+
+PERSONAL = "9188040d-6c67-4c5b-b112-36a304b66dad"
+THIRD_TENANT = "3c1f2e4d-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+
+
+@pytest.mark.parametrize("setting, accepted, refused", [
+    ("organizations", [MEGAN.tid, OTHER_TENANT], [PERSONAL]),
+    (MEGAN.tid, [MEGAN.tid], [OTHER_TENANT, PERSONAL]),
+    (f"{MEGAN.tid}, {OTHER_TENANT}", [MEGAN.tid, OTHER_TENANT], [THIRD_TENANT, PERSONAL]),
+    (f"organizations,{PERSONAL}", [MEGAN.tid, PERSONAL], []),
+    ("common", [MEGAN.tid, PERSONAL], []),
+])
+def test_the_tenant_setting_is_enforced_on_every_api_token(idp, tmp_path, setting, accepted, refused):
+    with entra_live(idp, tmp_path / "data", ms_tenant=setting) as app:
+        for number, tid in enumerate(accepted + refused):
+            user = FakeUser(f"7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a{number:02d}", tid, "Pat", f"pat{number}@x.example")
+            answer = app.api("GET", "/api/v1/me", token=token_for(idp, user))
+            if tid in accepted:
+                assert answer.status_code == 200, (setting, tid, answer.text)
+            else:
+                assert answer.status_code == 401, (setting, tid)
+                assert "tenant_not_allowed" in answer.json()["error"]["message"]
+        with app.container.uow() as uow:
+            assert len(_outlook_accounts(uow)) == len(accepted)  # nothing created for a refused tenant

@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from entra_fixtures import CLIENT_ID, MEGAN, entra_app, idp, token_for  # noqa: F401
+from entra_fixtures import CLIENT_ID, MEGAN, entra_app, entra_live, idp, token_for  # noqa: F401
+from fakes.microsoft_identity import FakeUser
 from introducer.auth.credentials import unseal
 from introducer.worker import run_sync_requests
 
@@ -113,3 +114,40 @@ def test_a_revoked_grant_marks_the_account_reconnect_needed_and_the_pane_sees_it
     # connecting again makes it active
     idp.revoke(MEGAN.oid)
     assert entra_app.api("POST", "/api/v1/connect/outlook", token=token).json()["status"] == "active"
+
+
+def test_an_account_from_the_sign_in_window_takes_its_name_from_the_id_token_and_can_start_an_intro(entra_app, idp):
+    token = result_of(window_sign_in(entra_app, idp))["token"]
+    me = entra_app.api("GET", "/api/v1/me", token=token).json()
+    assert me["name"] == MEGAN.name
+    spec = {"requester": {"name": "Ann Lee", "email": "ann@acme.example", "asked": True, "blurb": "founder of Acme"},
+            "target": {"name": "Bob Stone", "email": "bob@stonevc.example", "blurb": "partner at Stone VC"},
+            "context": "clinic go-to-market", "benefit_to_target": "an early look at Acme, growing 15% a month",
+            "benefit_to_requester": "advice on selling to clinics"}
+    checked = entra_app.api("POST", "/api/v1/intros/check", json=spec, token=token)
+    assert checked.status_code == 200, checked.text  # no longer "introducer.name: is required"
+    renamed = entra_app.api("PATCH", "/api/v1/me", json={"name": "Meg Bowen"}, token=token)
+    assert renamed.json()["name"] == "Meg Bowen"
+    window_sign_in(entra_app, idp)  # signing in again keeps the name the user chose
+    assert entra_app.api("GET", "/api/v1/me", token=token).json()["name"] == "Meg Bowen"
+
+
+def test_the_owner_of_an_address_another_tenant_claimed_first_still_connects_in_the_sign_in_window(entra_app, idp):
+    squatter = FakeUser("5d2f7a31-1c4e-4b9a-8e6f-3a2b1c0d9e8f", "0b3d5c27-8f0a-4b1e-9c6d-2e7f8a9b0c1d",
+                        "Mallory", MEGAN.username)
+    assert entra_app.api("GET", "/api/v1/me", token=token_for(idp, squatter)).status_code == 200
+    page = window_sign_in(entra_app, idp)
+    assert page.status_code == 200, page.text
+    me = entra_app.api("GET", "/api/v1/me", token=result_of(page)["token"]).json()
+    assert (me["email"], me["status"], me["name"]) == (MEGAN.username, "active", MEGAN.name)
+    assert entra_app.api("GET", "/api/v1/me", token=token_for(idp)).json()["id"] == me["id"]
+
+
+def test_the_sign_in_window_refuses_a_tenant_the_server_does_not_accept(idp, tmp_path):
+    allowed = f"{MEGAN.tid},0b3d5c27-8f0a-4b1e-9c6d-2e7f8a9b0c1d"
+    stranger = FakeUser("6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c", "3c1f2e4d-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                        "Sam Stranger", "sam@elsewhere.example")
+    with entra_live(idp, tmp_path / "data", ms_tenant=allowed) as app:
+        page = window_sign_in(app, idp, stranger)
+        assert page.status_code == 400 and result_of(page)["reason"] == "tenant_not_allowed"
+        assert result_of(window_sign_in(app, idp))["status"] == "connected"

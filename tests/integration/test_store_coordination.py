@@ -220,10 +220,53 @@ def test_sync_requests_for_one_account_coalesce_into_one(uow_factory, seeded):
         row = uow.session.execute(text(
             f"SELECT requested_at, reason FROM sync_requests WHERE account_id = {account_a}")).one()
         assert row.reason == "missed"
-        assert uow.sync.take(10) == [account_b, account_a]
+        taken = uow.sync.take(10, T0, "w1")
+        assert [account for account, _ in taken] == [account_b, account_a]
         uow.commit()
     with uow_factory() as uow:
-        assert uow.sync.pending_count() == 0 and uow.sync.take(10) == []
+        assert uow.sync.take(10, T0, "w2") == []  # leased: nobody else takes them
+        for account, version in taken:
+            assert uow.sync.finish(account, version, "w1")
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.sync.pending_count() == 0 and uow.sync.take(10, T0, "w1") == []
+
+
+def test_a_sync_request_leased_by_a_dead_worker_is_taken_again_when_the_lease_runs_out(uow_factory, seeded):
+    account_a = seeded[0]
+    with uow_factory() as uow:
+        uow.sync.request(account_a, "push", T0)
+        uow.commit()
+    with uow_factory() as uow:
+        [(account, version)] = uow.sync.take(10, T0, "dies", timedelta(minutes=5))
+        uow.commit()  # … and the worker is killed before it reads the mailbox
+    with uow_factory() as uow:
+        assert uow.sync.take(10, T0 + timedelta(minutes=4), "other") == []
+        assert uow.sync.take(10, T0 + timedelta(minutes=6), "other") == [(account_a, version)]
+        uow.commit()
+    with uow_factory() as uow:
+        assert not uow.sync.finish(account_a, version, "dies")  # the late worker lost its lease
+        assert uow.sync.finish(account_a, version, "other")
+        uow.commit()
+        assert uow.sync.pending_count() == 0
+
+
+def test_a_request_made_during_a_sync_outlives_that_sync(uow_factory, seeded):
+    account_a = seeded[0]
+    with uow_factory() as uow:
+        uow.sync.request(account_a, "push", T0)
+        uow.commit()
+    with uow_factory() as uow:
+        [(_, version)] = uow.sync.take(10, T0, "w1")
+        uow.commit()
+    with uow_factory() as uow:
+        uow.sync.request(account_a, "push", T0 + timedelta(seconds=1))  # a change while the mailbox is read
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.sync.finish(account_a, version, "w1")
+        uow.commit()
+    with uow_factory() as uow:
+        assert [a for a, _ in uow.sync.take(10, T0, "w1")] == [account_a]  # read again, not dropped
 
 
 def test_concurrent_workers_take_each_sync_request_once(uow_factory):
@@ -238,7 +281,7 @@ def test_concurrent_workers_take_each_sync_request_once(uow_factory):
         taken: list[int] = []
         while True:
             with uow_factory() as uow:
-                batch = uow.sync.take(4)
+                batch = [account for account, _ in uow.sync.take(4, T0, f"w{n}")]
                 uow.commit()
             assert len(batch) <= 4
             if not batch:

@@ -7,6 +7,7 @@ from introducer.mail.sandbox.replies import compose
 from introducer.service import ingest, intros
 from introducer.worker import run_sync_requests
 from workflow_fixtures import demo, database_url  # noqa: F401
+from store_fixtures import lose_sync_requests
 
 BOB = Person("Bob Stone", "bob@stonevc.example")
 
@@ -22,8 +23,7 @@ def _asked_bob_and_he_said_yes(demo) -> int:
     demo.world.submit(BOB.email, compose(BOB, [Person("Dana Park", demo.dana)], "Re: " + str(original["Subject"]),
                                          "Yes, happy to.", demo.world.now(), replying_to=original))
     with demo.container.uow() as uow:  # the push for Bob's reply is what this sync answers
-        uow.sync.take(100)
-        uow.commit()
+        lose_sync_requests(uow)
     return intro_id
 
 

@@ -69,3 +69,13 @@ def test_a_mailbox_without_push_is_looked_at_again_in_a_day_not_every_minute(uow
     assert watches.renew_watches(deps, timedelta(0)) == 1
     assert watches.renew_watches(deps, timedelta(0)) == 0
     assert mailboxes.calls == ["nopush@gmail.example"]
+
+
+def test_a_watch_that_had_lapsed_is_followed_by_a_read_of_the_mailbox_at_once(uow_factory):  # noqa: F811
+    _account(uow_factory, "gmail", "lapsed@gmail.example", -timedelta(hours=3))  # pushes may have been lost
+    _account(uow_factory, "gmail", "due@gmail.example", timedelta(days=5))  # renewed early: nothing was lost
+    assert watches.renew_watches(_deps(uow_factory, Watching(timedelta(days=7)))) == 2
+    with uow_factory() as uow:
+        lapsed = uow.accounts.by_email("gmail", "lapsed@gmail.example")
+        taken = uow.sync.take(10, T0, "w")
+    assert [account_id for account_id, _ in taken] == [lapsed.id]

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from introducer.domain.business_time import (
+    days_later_in_business_hours,
     DEFAULT_WINDOW,
     SendWindow,
     add_business_days,
@@ -176,3 +177,21 @@ def test_an_unknown_time_zone_is_a_clear_value_error(tz):
         add_business_days(ny(2026, 12, 1, 10, 0), 1, tz)
     with pytest.raises(ValueError, match="time zone"):
         after_return(date(2026, 12, 7), tz)
+
+
+@pytest.mark.parametrize("start, days, expected", [
+    (ny(2026, 12, 7, 19, 49), 1, ny(2026, 12, 8, 9, 0)),    # Monday evening + 1: Tuesday morning
+    (ny(2026, 12, 8, 10, 15), 1, ny(2026, 12, 9, 10, 15)),  # business hours keep their time of day
+    (ny(2026, 12, 11, 11, 0), 1, ny(2026, 12, 14, 11, 0)),  # Friday + 1: Monday
+    (ny(2026, 12, 12, 8, 0), 1, ny(2026, 12, 14, 9, 0)),    # Saturday + 1: Monday morning
+    (ny(2026, 12, 7, 6, 30), 3, ny(2026, 12, 10, 9, 0)),
+    (ny(2027, 3, 12, 10, 0), 1, ny(2027, 3, 15, 10, 0)),    # over the spring DST change
+])
+def test_days_later_in_business_hours_is_a_business_morning_or_the_same_working_hour(start, days, expected):
+    assert days_later_in_business_hours(start, days, NY) == expected.astimezone(UTC)
+
+
+@pytest.mark.parametrize("days", [0, -1, True, 1.5])
+def test_days_later_in_business_hours_needs_a_whole_number_of_days(days):
+    with pytest.raises(ValueError):
+        days_later_in_business_hours(ny(2026, 12, 7, 10), days, NY)

@@ -9,7 +9,7 @@ import pytest
 
 from introducer.domain.model import Policy
 from introducer.mail.gmail.push import MalformedPush, decode_push
-from introducer.web.gmail_cards import compose, home, intros
+from introducer.web.gmail_cards import compose, home, insights, intros
 from introducer.web.gmail_cards.introduce import introduce
 from introducer.web.gmail_form import prefill
 
@@ -24,6 +24,27 @@ VIEW = {"id": 7, "state": "awaiting_consent", "needs_review": False, "context": 
         "timeline": [{"at": "2026-03-02T09:00:00+00:00", "message": "Intro started."}]}
 
 
+INSIGHTS = {
+    "total": 3, "introduced": 2, "timezone": "America/New_York",
+    "per_month": [{"month": "2026-10", "intros": 2}, {"month": "2026-11", "intros": 0}, {"month": "2026-12", "intros": 1}],
+    "consent": {"asked": 3, "yes": 2, "no": 1, "no_answer": 0, "pending": 0, "rate": 0.667,
+                "median_hours_ask_to_yes": 0.5},
+    "median_hours_intro_to_handoff": 72.0,
+    "declined_or_stalled": [{"intro_id": 3, "outcome": "declined", "who": ["Bob <Stone>"], "requester": "Ann Lee",
+                             "target": "Bob <Stone>", "context": "clinics", "since": "2026-12-01T15:00:00+00:00",
+                             "idle_days": 6}],
+    "most_connected": [{"name": "Ann Lee", "email": "ann@acme.example", "intros": 2}],
+}
+
+
+def test_the_insights_card_says_each_number_in_words():
+    shown = json.dumps(insights.insights(ACTION, INSIGHTS), ensure_ascii=False)
+    for text in ("67%", "2 of 3 answered yes", "30 min", "3 days", "Ann Lee: 2 intros", "Bob &lt;Stone&gt; declined",
+                 "Oct", "Dec", "01 Dec 2026", "3 intros, 2 introduced"):
+        assert text in shown, text
+    assert "Nov" not in shown  # an empty month is not listed
+
+
 def every_card():
     account = {"email": "dana@parkcap.example", "settings": Policy().to_dict()}
     yield home.home(ACTION, account, "not_connected", [], "https://introducer.example.com/connect/google/start?t=1")
@@ -34,6 +55,8 @@ def every_card():
                     [{"severity": "error", "message": "Say <why>."}])
     yield compose.choose(ACTION, [VIEW])
     yield compose.nothing_ready()
+    yield insights.insights(ACTION, INSIGHTS)
+    yield insights.insights(ACTION, {**INSIGHTS, "total": 0})
 
 
 @pytest.mark.parametrize("card", list(every_card()), ids=lambda c: c.get("name", "card"))

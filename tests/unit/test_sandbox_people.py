@@ -211,3 +211,31 @@ def test_a_behaviour_round_trips_and_rejects_unknown_choices():
         Behaviour(on_permission_request="maybe")
     with pytest.raises(ValueError):
         Behaviour(on_permission_request="ooo")
+
+
+def test_a_check_in_after_the_handoff_gets_a_we_did_talk_reply_not_a_yes_to_an_intro(world, clock):
+    check_in = send(world, DANA, ANN, "Did you and Bob connect?",
+                    "Just checking in: did you and Bob get a chance to talk?", X_Introducer_Key="intro-7:close_loop:requester")
+    later(world, clock, timedelta(hours=1))
+    [reply] = replies_in(world, check_in.thread_id)
+    said = text_of(reply)
+    assert said.startswith("We did") and "happy to" not in said.split("\n")[0]
+
+
+@pytest.mark.parametrize("step", ["decline_note", "expiry_note"])
+def test_a_note_after_a_no_or_a_silence_is_not_answered(world, clock, step):
+    note = send(world, DANA, ANN, "About your intro to Bob Stone", "I checked with Bob…",
+                X_Introducer_Key=f"intro-7:{step}:requester")
+    later(world, clock, timedelta(days=2))
+    assert replies_in(world, note.thread_id) == []
+
+
+def test_quoted_times_and_dates_are_in_the_repliers_own_zone(world, clock):
+    add_bob(world, style="gmail", timezone="America/New_York")
+    ask = send(world, DANA, BOB, "Would you like to meet Ann Lee?")  # 09:00 UTC is 04:00 in New York
+    later(world, clock, timedelta(hours=2))
+    [reply] = replies_in(world, ask.thread_id)
+    assert "On Mon, Mar 2, 2026 at 4:00 AM Dana Park" in text_of(reply)
+    assert str(reply["Date"]).endswith("-0500")
+    with pytest.raises(ValueError):
+        Behaviour(timezone="Mars/Olympus")

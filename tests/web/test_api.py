@@ -215,6 +215,29 @@ def test_the_account_time_zone_can_be_set_to_an_iana_zone_and_nothing_else(clien
     assert client.patch("/api/v1/me", json={}, headers=dana).status_code == 400
 
 
+def test_the_signature_name_can_be_changed_with_or_without_the_time_zone(client, dana):
+    renamed = client.patch("/api/v1/me", json={"name": "  Dana   Park-Lee "}, headers=dana)
+    assert renamed.status_code == 200, renamed.get_json()
+    assert renamed.get_json()["name"] == "Dana Park-Lee"
+    both = client.patch("/api/v1/me", json={"name": "Danielle Park", "timezone": "Europe/Paris"},
+                        headers=dana).get_json()
+    assert (both["name"], both["timezone"]) == ("Danielle Park", "Europe/Paris")
+    assert client.patch("/api/v1/me", json={"name": "  "}, headers=dana).status_code == 422
+    assert client.patch("/api/v1/me", json={"name": "x" * 201}, headers=dana).status_code == 422
+    assert client.patch("/api/v1/me", json={"name": None}, headers=dana).status_code == 400
+    assert client.get("/api/v1/me", headers=dana).get_json()["name"] == "Danielle Park"
+    checked = client.post("/api/v1/intros/check", json=spec(), headers=dana).get_json()
+    assert checked["intro"]["text"].rstrip().endswith("Danielle")  # the intro is signed with the new name
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_a_whole_number_of_days(client, dana):
+    saved = client.patch("/api/v1/settings", data='{"consent_nudge_after_days": 5.0}', content_type="application/json",
+                         headers=dana)
+    assert saved.status_code == 200 and saved.get_json()["consent_nudge_after_days"] == 5
+    half = client.patch("/api/v1/settings", json={"consent_nudge_after_days": 5.5}, headers=dana)
+    assert half.status_code == 422
+
+
 def test_consent_on_the_users_word_is_linted_and_recorded_as_the_users_statement(client, dana):
     body = spec()
     body["target"]["consent_given"] = True
@@ -238,3 +261,13 @@ def test_consent_marked_by_the_user_is_their_statement_not_the_partys(client, da
     [said] = [e for e in view["timeline"] if e["kind"] == "consent_yes"]
     assert said["detail"]["source"] == "user"
     assert said["message"].startswith("You recorded that Bob Stone said yes: your statement, not a reply from Bob")
+
+
+def test_a_spec_with_several_mistakes_names_them_all_in_plain_words(client, dana):
+    body = spec(requester={"name": "Ann Lee", "email": "ann at acme"}, target={"name": "", "email": BOB})
+    response = client.post("/api/v1/intros/check", json=body, headers=dana)
+    assert response.status_code == 422
+    error = error_of(response)
+    assert error["fields"] == {"requester.email": "Ann's address looks incomplete: it should look like name@example.com.",
+                               "target.name": "Who they should meet: add a name."}
+    assert error["message"].startswith("requester.email: Ann's address looks incomplete")

@@ -22,7 +22,7 @@ def test_the_panel_ignores_a_host_it_does_not_know(client):
 def test_the_sandbox_page_shows_the_people_the_clock_and_the_panel(client):
     html = client.get("/").get_data(as_text=True)
     assert "Introducer" in html and "Dana Park" in html
-    assert "/panel?host=sandbox" in html and 'data-hours="24"' in html and "sandbox/main.js" in html
+    assert "/panel?host=sandbox" in html and 'data-days="1"' in html and 'data-next="true"' in html and "sandbox/main.js" in html
 
 
 def test_without_the_sandbox_there_is_no_sandbox_page_api_or_sign_in(tmp_path):

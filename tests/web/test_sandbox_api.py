@@ -62,7 +62,8 @@ def test_the_source_thread_carries_the_state_label(client, dana, seeded):
     assert "Intros/Awaiting consent" in ask["labels"]
 
 
-@pytest.mark.parametrize("body", [{"hours": 0}, {"hours": -1}, {"hours": "1"}, {"hours": 100000}, {}, {"days": 1}])
+@pytest.mark.parametrize("body", [{"hours": 0}, {"hours": -1}, {"hours": "1"}, {"hours": 100000}, {}, {"days": 0},
+                                  {"days": True}, {"days": 31}, {"next": "yes"}])
 def test_the_clock_only_moves_forward_by_a_sensible_number_of_hours(client, body):
     response = client.post("/sandbox/api/clock", json=body)
     assert response.status_code == 400

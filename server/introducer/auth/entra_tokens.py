@@ -3,7 +3,8 @@
 Rules from Microsoft's "Validate tokens" guidance (learn.microsoft.com/entra/identity-platform/
 access-tokens): RS256 signature by a key from the published key set chosen by `kid`; v2 tokens only
 (audience = our client id, issuer = {authority}/{tid}/v2.0 with `tid` a GUID); the signing key's own
-`issuer`, when published, must match too; the delegated scope must include `access_as_user`.
+`issuer`, when published, must match too; the delegated scope must include `access_as_user`; the tenant
+must be one INTRODUCER_MS_TENANT accepts (auth/tenants.py).
 Every failure is an `AuthError` with a machine reason.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ import jwt
 import requests
 
 from .errors import AuthError
+from .tenants import TenantPolicy
 
 DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
 DEFAULT_JWKS_URL = "https://login.microsoftonline.com/common/discovery/v2.0/keys"
@@ -54,8 +56,10 @@ class EntraTokenValidator:
         required_scope: str = "access_as_user",
         leeway_seconds: int = 60,
         clock: Callable[[], float] | None = None,
+        tenants: TenantPolicy | None = None,
     ) -> None:
         self.client_id = client_id
+        self.tenants = tenants or TenantPolicy.parse("organizations")
         self.jwks_url = jwks_url
         self.authority_host = authority_host.rstrip("/")
         self.required_scope = required_scope
@@ -97,6 +101,9 @@ class EntraTokenValidator:
             raise AuthError("malformed", f"token lacks required claims: {', '.join(missing)}")
         self._check_times(claims)
         self._check_issuer(claims, key_issuer)
+        if not self.tenants.allows(str(claims["tid"])):
+            raise AuthError("tenant_not_allowed", "this server does not accept sign-ins from the token's tenant "
+                                                  "(INTRODUCER_MS_TENANT)")
         if claims["aud"] != self.client_id:
             raise AuthError("wrong_audience", "token was issued for a different audience")
         scopes = frozenset(str(claims.get("scp", "")).split())

@@ -19,7 +19,7 @@ import google.auth.jwt
 import requests
 from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import Flow
-from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, OAuth2Error
+from oauthlib.oauth2.rfc6749.errors import InsecureTransportError, InvalidGrantError, OAuth2Error
 
 from .errors import AuthError
 
@@ -91,13 +91,16 @@ class GoogleConnect:
         """Build the consent URL. Keep `state` and `code_verifier` server-side, tied to the user."""
         flow = self._flow()
         extra = {"login_hint": login_hint} if login_hint else {}
-        url, state = flow.authorization_url(
-            access_type="offline",
-            # Google returns a refresh token only when consent is shown; a reconnect needs one.
-            prompt="consent",
-            include_granted_scopes="true",
-            **extra,
-        )
+        try:
+            url, state = flow.authorization_url(
+                access_type="offline",
+                # Google returns a refresh token only when consent is shown; a reconnect needs one.
+                prompt="consent",
+                include_granted_scopes="true",
+                **extra,
+            )
+        except InsecureTransportError:
+            raise _insecure("the Google authorize URL (INTRODUCER_GOOGLE_AUTH_URL)") from None
         return ConnectStart(url, state, flow.code_verifier)
 
     def finish(self, authorization_response_url: str, state: str, code_verifier: str) -> GoogleGrant:
@@ -161,6 +164,9 @@ class GoogleConnect:
     def _fetch_token(self, flow: Flow, code: str) -> dict:
         try:
             return dict(flow.fetch_token(code=code, timeout=self._timeout))
+        except InsecureTransportError:
+            raise _insecure("the Google token URL (INTRODUCER_GOOGLE_TOKEN_URL) or this server's callback URL "
+                            "(INTRODUCER_PUBLIC_URL, or the proxy's forwarded scheme)") from None
         except InvalidGrantError as exc:
             raise AuthError("invalid_grant", "the code was already used, expired, or not ours") from exc
         except OAuth2Error as exc:
@@ -192,6 +198,12 @@ class GoogleConnect:
         if claims.get("aud") != self._client_id:
             raise AuthError("wrong_audience", "ID token was issued for another client")
         return claims
+
+
+def _insecure(what: str) -> AuthError:
+    # oauthlib refuses plain-http OAuth endpoints (OAUTHLIB_INSECURE_TRANSPORT=1 lifts that, for local
+    # testing only): a setting to fix, named here, rather than a server error.
+    return AuthError("insecure_transport", f"{what} must be https")
 
 
 def is_revoked_error(exc: BaseException) -> bool:

@@ -23,6 +23,7 @@ from msal.exceptions import MsalServiceError
 
 from ..mail.port import MailboxError, ReconnectNeeded, TransientMailboxError
 from .errors import AuthError
+from .tenants import TenantPolicy
 
 DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
 GRAPH_MAIL_SCOPES = ("https://graph.microsoft.com/Mail.ReadWrite", "https://graph.microsoft.com/Mail.Send")
@@ -39,6 +40,7 @@ class MicrosoftGrant:
     home_account_id: str
     username: str | None
     cache_blob: str
+    name: str | None = None  # the ID token's display name, when the flow returned one
 
 
 class MicrosoftConnect:
@@ -53,12 +55,14 @@ class MicrosoftConnect:
         tenant: str = "organizations",
         graph_scopes: tuple[str, ...] = GRAPH_MAIL_SCOPES,
         http_client: requests.Session | None = None,
+        tenants: TenantPolicy | None = None,
     ) -> None:
         self.client_id = client_id
         self._secret = client_secret
         self.redirect_uri = redirect_uri
         self.authority_host = authority_host.rstrip("/")
         self.tenant = tenant
+        self.tenants = tenants or TenantPolicy.parse(tenant)
         self.scopes = list(graph_scopes)
         self._http = _DiscoveryCache(http_client or _default_session())
         host = urlsplit(self.authority_host).hostname
@@ -85,7 +89,7 @@ class MicrosoftConnect:
             raise AuthError("bad_state", "the sign-in answer is incomplete") from None
         except RuntimeError:  # the id_token nonce does not match the one this flow sent
             raise AuthError("bad_state", "the sign-in answer was replayed or tampered with") from None
-        return self._grant(app, cache, result)
+        return self._grant(app, cache, result, self.tenants)
 
     def on_behalf_of(self, user_assertion: str, tenant_id: str) -> MicrosoftGrant:
         """Exchange a validated task-pane token for a Graph grant with a refresh token (OBO)."""
@@ -95,7 +99,7 @@ class MicrosoftConnect:
         # The tenant authority, not /organizations: the assertion was issued in that tenant
         app = self._app(cache, tenant=tenant_id)
         result = app.acquire_token_on_behalf_of(user_assertion, self.scopes)
-        return self._grant(app, cache, result)
+        return self._grant(app, cache, result, self.tenants)
 
     def access_token(self, cache_blob: str, home_account_id: str) -> tuple[str, str | None]:
         """A Graph access token for the account, and the new cache blob if MSAL changed the cache.
@@ -137,7 +141,7 @@ class MicrosoftConnect:
 
     @staticmethod
     def _grant(app: msal.ConfidentialClientApplication, cache: msal.SerializableTokenCache,
-               result: dict[str, Any]) -> MicrosoftGrant:
+               result: dict[str, Any], tenants: TenantPolicy) -> MicrosoftGrant:
         if "access_token" not in result:
             error = result.get("error") or "invalid_grant"
             reason = error if error in ("access_denied", "invalid_grant") else "invalid_grant"
@@ -146,8 +150,16 @@ class MicrosoftConnect:
         if len(accounts) != 1 or "refresh_token" not in result:
             # Without an account and a refresh token the background work could not run later
             raise AuthError("invalid_grant", "Microsoft returned no offline grant for this account")
-        return MicrosoftGrant(home_account_id=accounts[0]["home_account_id"],
-                              username=accounts[0].get("username") or None, cache_blob=cache.serialize())
+        claims = result.get("id_token_claims") or {}
+        home_account_id = accounts[0]["home_account_id"]
+        # The tenant signed in to (a guest's differs from its home tenant), else the home tenant
+        tenant = str(claims.get("tid") or home_account_id.rpartition(".")[2])
+        if not tenants.allows(tenant):
+            raise AuthError("tenant_not_allowed", "this server does not accept sign-ins from your organisation "
+                                                  "(INTRODUCER_MS_TENANT)")
+        name = claims.get("name") if isinstance(claims.get("name"), str) else None
+        return MicrosoftGrant(home_account_id=home_account_id, username=accounts[0].get("username") or None,
+                              cache_blob=cache.serialize(), name=name or None)
 
 
 class _DiscoveryCache:

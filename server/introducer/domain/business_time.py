@@ -126,3 +126,20 @@ def _aware(value: datetime, name: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware (got a naive datetime {value.isoformat()})")
     return value
+
+
+def days_later_in_business_hours(at: datetime, days: int, tz: str, window: SendWindow = DEFAULT_WINDOW) -> datetime:
+    """`days` business days after `at`'s local date, at `at`'s time of day when that is inside the window,
+    else at the window's opening (aware UTC): "tomorrow morning" as a person means it.
+
+    Monday 19:49 + 1 is Tuesday 09:00; Monday 10:15 + 1 is Tuesday 10:15; Friday 11:00 + 1 is Monday 11:00.
+    """
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError(f"days must be a whole number of business days, 1 or more, got {days!r}")
+    zi = zone(tz)
+    local = _aware(at, "at").astimezone(zi)
+    day = local.date()
+    for _ in range(days):
+        day = _next_business_day(day, window)
+    wall = local.time().replace(tzinfo=None, fold=0)
+    return next_send_time(_at_local(day, wall if window.start <= wall < window.end else window.start, zi), tz, window)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from . import phrasing
 from .model import HandoffMode, IntroSpec, Party, Person, Policy, Role, Step
 
 
@@ -47,23 +48,33 @@ class Composed:
     reply_to: tuple[Person, ...] = ()
 
 
-# Skipped when picking the name for a greeting: "Hi Dr.," reads worse than "Hi Ann,".
-def greeting_name(person: Person) -> str:
-    """The name after "Hi" (see Person.first_name)."""
-    return person.first_name
+def greeting_name(who: Person | Party) -> str:
+    """The name after "Hi": a party's chosen call name, else a safe guess (see domain.names)."""
+    return who.greeting if isinstance(who, Party) else who.first_name
 
 
 def _person_view(p: Person) -> dict:
-    return {"name": p.name, "first_name": greeting_name(p), "email": p.email}
+    name = greeting_name(p)
+    return {"name": p.name, "first_name": name, "call_name": name, "email": p.email}
 
 
 def _party_view(party: Party) -> dict:
-    return {**_person_view(party.person), "blurb": party.blurb}
+    name = greeting_name(party)
+    return {**_person_view(party.person), "first_name": name, "call_name": name,
+            "blurb": phrasing.phrase(party.blurb), "about": phrasing.appositive(party.blurb)}
 
 
 def _benefit(spec: IntroSpec, role: Role) -> str:
     """What the party in `role` gains from meeting the other."""
-    return spec.benefit_to_target if role is Role.TARGET else spec.benefit_to_requester
+    return phrasing.phrase(spec.benefit_to_target if role is Role.TARGET else spec.benefit_to_requester)
+
+
+def variant_seed(spec: IntroSpec) -> int:
+    """The number that picks this intro's phrasings: from who is in it, so the preview and every
+    later message of the intro read the same (see domain.phrasing).
+    """
+    return phrasing.variant_seed(spec.introducer.email, spec.requester.person.email,
+                                 spec.target.person.email)
 
 
 def _context(spec: IntroSpec, policy: Policy, step: Step, **extra) -> dict:
@@ -72,11 +83,12 @@ def _context(spec: IntroSpec, policy: Policy, step: Step, **extra) -> dict:
         "introducer": _person_view(spec.introducer),
         "requester": _party_view(spec.requester),
         "target": _party_view(spec.target),
-        "context": spec.context,
-        "benefit_to_target": spec.benefit_to_target,
-        "benefit_to_requester": spec.benefit_to_requester,
-        "shared_connection": spec.shared_connection,
+        "context": phrasing.phrase(spec.context),
+        "benefit_to_target": phrasing.phrase(spec.benefit_to_target),
+        "benefit_to_requester": phrasing.phrase(spec.benefit_to_requester),
+        "shared_connection": " ".join(spec.shared_connection.split()),
         "subject_style": policy.subject_style.value,
+        "seed": variant_seed(spec),
         **extra,
     }
 
@@ -88,7 +100,7 @@ def _one_line(value: str) -> str:
 def _tidy_text(value: str) -> str:
     # Templates are edited by hand: trailing spaces and stray blank lines should not reach people.
     lines = [line.rstrip() for line in value.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+    return phrasing.undouble(re.sub(r"\n{3,}", "\n\n", "\n".join(lines))) + "\n"
 
 
 def _compose(step: Step, role: Role | None, renderer: Renderer, context: dict,
@@ -96,7 +108,7 @@ def _compose(step: Step, role: Role | None, renderer: Renderer, context: dict,
              reply_to: tuple[Person, ...] = ()) -> Composed:
     parts = renderer.render(step.value, context)
     return Composed(step=step, role=role, to=to, subject=_one_line(parts.subject),
-                    text=_tidy_text(parts.text), html=parts.html.strip() + "\n",
+                    text=_tidy_text(parts.text), html=phrasing.undouble(parts.html.strip()) + "\n",
                     bcc=bcc, reply_to=reply_to)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from . import phrasing
 from .compose import Composed, greeting_name
 from .lint_meaning import (ERROR, WARNING, Finding, consent_on_your_word, favour_as_benefit,
                            permission_request_length, target_told_to_schedule)
@@ -96,7 +97,8 @@ def _norm(value: str) -> str:
 
 def _lacking(parts: dict[str, str], phrase: str) -> list[str]:
     """Names of the parts that do not contain the phrase."""
-    return [name for name, body in parts.items() if _norm(phrase) not in _norm(body)]
+    # Closing punctuation typed into a field is dropped when it goes mid-sentence (domain.phrasing).
+    return [name for name, body in parts.items() if _norm(phrasing.phrase(phrase)) not in _norm(body)]
 
 
 def _where(lacking: list[str]) -> str:
@@ -110,7 +112,7 @@ def _context(spec: IntroSpec, composed: Composed | None) -> list[Finding]:
         return [Finding("missing_context", ERROR,
                         "Add a few words of context (what the two should talk about): the subject "
                         "and the intro need it so both remember why they are meeting.")]
-    if composed is not None and _norm(spec.context) not in _norm(composed.subject):
+    if composed is not None and _norm(phrasing.phrase(spec.context)) not in _norm(composed.subject):
         return [Finding("missing_context", ERROR,
                         f"The subject does not mention the context (\u201c{spec.context}\u201d); "
                         "it should, so both can recall at a glance why they are meeting.")]
@@ -233,7 +235,7 @@ def _length(parts: dict[str, str]) -> list[Finding]:
 
 
 def _call_to_action(spec: IntroSpec, parts: dict[str, str]) -> list[Finding]:
-    requester, target = greeting_name(spec.requester.person), greeting_name(spec.target.person)
+    requester, target = greeting_name(spec.requester), greeting_name(spec.target)
     if _norm(requester) == _norm(target):  # same first name: only full names tell them apart
         requester, target = spec.requester.person.name, spec.target.person.name
     lacking = [name for name, body in parts.items()

@@ -4,9 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-
-_HONORIFICS = frozenset({"dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame"})
-_QUOTES = "\"'“”‘’«»"
+from .names import greeting_name
 
 
 @dataclass(frozen=True)
@@ -18,17 +16,8 @@ class Person:
 
     @property
     def first_name(self) -> str:
-        """The name to greet with: also right for "Lee, Ann", quoted nicknames and titles ("Dr. Ann Lee")."""
-        name = self.name.strip()
-        if "," in name:
-            before, after = name.split(",", 1)
-            # "Lee, Ann" is surname-first; "Ann Lee, PhD" keeps its first part.
-            name = after if len(before.split()) == 1 and after.strip() else before
-        words = [w.strip(_QUOTES) for w in name.split()]
-        words = [w for w in words if w]
-        while len(words) > 1 and words[0].rstrip(".").lower() in _HONORIFICS:
-            words.pop(0)
-        return words[0] if words else self.email.split("@")[0]
+        """The name to greet with, when nobody said what to call them (see domain.names)."""
+        return greeting_name(self.name, self.email)
 
 
 class Role(StrEnum):
@@ -154,6 +143,8 @@ class Policy:
                 if value is None and key == "close_loop_after_days":
                     out[key] = None
                     continue
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)  # JSON's 3.0 is the whole number 3 (as JSON Schema's "integer" says)
                 if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 60:
                     raise ValueError(f"{key} must be a whole number of business days from 1 to 60")
                 out[key] = value
@@ -166,6 +157,12 @@ class Party:
     blurb: str = ""
     # the requester asked for this intro themselves (so their consent is implied)
     asked: bool = False
+    call_name: str = ""  # what to call them ("Ann", "Dr. Lee"); empty: guessed from the name
+
+    @property
+    def greeting(self) -> str:
+        """The name after "Hi": what the user said to call them, else a safe guess from the name."""
+        return self.call_name.strip() or self.person.first_name
 
 
 @dataclass(frozen=True)

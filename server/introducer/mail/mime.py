@@ -99,16 +99,26 @@ def date_of(em: EmailMessage) -> datetime:
 
 
 class _TextOf(HTMLParser):
+    _HIDDEN = ("style", "script", "head", "title")  # their text is never shown to the reader
+
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
+        self._hidden = 0
 
     def handle_starttag(self, tag, attrs):
+        if tag in self._HIDDEN:
+            self._hidden += 1
         if tag in ("br", "p", "div", "li", "tr", "blockquote"):
             self.parts.append("\n")
 
+    def handle_endtag(self, tag):
+        if tag in self._HIDDEN and self._hidden:
+            self._hidden -= 1
+
     def handle_data(self, data):
-        self.parts.append(data)
+        if not self._hidden:
+            self.parts.append(data)
 
 
 def html_to_text(html: str) -> str:

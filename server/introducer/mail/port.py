@@ -124,6 +124,11 @@ class ReconnectNeeded(MailboxError):
     """The account's grant was revoked or expired: the user must connect again."""
 
 
+class ChangeFeedUnavailable(MailboxError):
+    """The provider does not offer the change feed for this mailbox (Graph delta answering 404): read
+    the open intros' threads one by one instead, and try the feed again later."""
+
+
 class NotFound(MailboxError):
     """A draft, message or thread no longer exists (e.g. the user deleted the draft)."""
 

@@ -11,30 +11,31 @@ import re
 
 from mailparser_reply.parser import EmailMessage
 
+from ..domain.phrases import LANGUAGES, union
+
 log = logging.getLogger(__name__)
 
-# Languages whose reply headers we split on; the classifier reads English, the splitting is cheap.
-_LANGUAGES = ["en", "de", "fr", "es", "nl"]
+# Languages whose reply headers the library splits on; ours (below) cover every language we read.
+_LANGUAGES = ["en", "de", "fr", "es", "nl", "it", "ja"]
 # The library's regexes are quadratic on some inputs (thousands of blank lines, very long lines);
 # the new text of a reply sits at the top, so the tail is never needed.
 _MAX_CHARS = 6000
 
-# Quirk: the library wants "On ... wrote:" within two lines; Gmail wraps long names onto a third.
-_ATTRIBUTION = re.compile(r"^[> ]*On\b(?=[^\n]*\d)[^\n]{0,200}(?:\n[^\n]{0,200}){0,2}?\bwrote:[ \t]*$", re.M)
+# Quirk: the library wants "On ... wrote:" within two lines; Gmail wraps long names onto a third, and
+# the library knows no Portuguese "Em ... escreveu:" nor the Japanese attributions.
+_ATTRIBUTION = re.compile(rf"^[> ]*(?:{union('quote_headers')})[ \t]*$", re.M)
+_FIELDS = "|".join(rf"{sender} ?: [^\n]*\n[> *]*{sent} ?: [^\n]*" for sender, sent in
+                   (lang.header_fields for lang in LANGUAGES.values()))
 _CUT_LINE = re.compile(
     r"^[> ]*(?:_{10,}|-{10,}|-+ ?(?:original|forwarded) message ?-+|begin forwarded message:"
-    r"|-{2,} ?forwarded message ?-{2,}|from: [^\n]*\n[> *]*(?:sent|date): [^\n]*)[ \t]*$",
+    rf"|-{{2,}} ?forwarded message ?-{{2,}}|{_FIELDS})[ \t]*$",
     re.I | re.M,
 )
 _DELIMITER = re.compile(r"^(?:--|-- |__)$")
-_MOBILE = re.compile(
-    r"^(?:sent from (?:my |outlook|yahoo|mail for|samsung|the )|sent via |sent with |get outlook for "
-    r"|download outlook for |envoy\u00e9 de mon |gesendet von meinem )", re.I)
+_MOBILE = re.compile(rf"^(?:{union('mobile_footers')})", re.I)
 # A line that is only a sign-off, optionally followed by a capitalised name ("Thanks, Sam").
 _SIGN_OFF = re.compile(
-    r"^(?i:best|best regards|best wishes|kind regards|warm regards|warmest regards|warmly|regards|many thanks"
-    r"|thanks|thank you|thanks so much|thanks again|thx|cheers|all the best|sincerely|yours|yours truly"
-    r"|talk soon|take care|rgds|br|with thanks|gr\u00fc\u00dfe|cordialement)"
+    rf"^(?i:{union('sign_offs')})"
     r"[ \t]*[,.!]*(?:[ \t]*[-\u2013\u2014,]?[ \t]*[A-Z][\w.'\-]*(?:[ \t]+[A-Z][\w.'\-]*){0,2})?[ \t]*$")
 _DASH_NAME = re.compile(r"^[-\u2013\u2014~][ \t]?[A-Z][\w.'\-]*(?:[ \t]+[A-Z][\w.'\-]*)?$")
 _PROSE_END = re.compile(r"[.!?]$")

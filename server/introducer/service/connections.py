@@ -12,6 +12,7 @@ from ..mail.port import MailboxError, ReconnectNeeded
 from ..store.models import Account, AccountStatus
 from .deps import Deps, log
 from .errors import ConflictError, ValidationError
+from .watches import start_watch
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def connect_account(deps: Deps, account_id: int, credentials: bytes) -> None:
     A reconnect keeps the stored change cursor, so what happened while the grant was revoked is
     still read (a cursor the provider no longer keeps resets to re-reading the open intros' threads).
     The watch is started when push is configured; if that fails, the watch-renewal job retries it.
+    No cursor (the feed could not be read now) is safe: the first sync then re-reads the open threads.
     """
     with deps.uow() as uow:
         account = uow.accounts.get(account_id)
@@ -68,22 +70,18 @@ def connect_account(deps: Deps, account_id: int, credentials: bytes) -> None:
         account.updated_at = deps.clock()
         uow.commit()
         cursor = account.sync_cursor
-    mailbox = deps.mailboxes(account)
     if cursor is None:
-        cursor = mailbox.changes_since(None).cursor
-    try:
-        watch = mailbox.watch()
-    except ReconnectNeeded:
-        raise
-    except MailboxError as exc:
-        log.warning("account %s: watch not started (%s); the renewal job will try again", account_id, exc)
-        watch = None
-    with deps.uow() as uow:
-        account = uow.accounts.get(account_id)
-        account.sync_cursor = cursor
-        if watch is not None and watch.expires_at is not None:
-            account.watch_expires_at = watch.expires_at
-        uow.commit()
+        try:
+            cursor = deps.mailboxes(account).changes_since(None).cursor
+        except ReconnectNeeded:
+            raise
+        except MailboxError as exc:  # the first sync reads every open intro's thread, then sets it
+            log.warning("account %s connected, change cursor not set yet: %s", account_id, exc)
+        else:
+            with deps.uow() as uow:
+                uow.accounts.get(account_id).sync_cursor = cursor
+                uow.commit()
+    start_watch(deps, account_id)
 
 
 def rename_account(deps: Deps, account_id: int, name: str) -> None:

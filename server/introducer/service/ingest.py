@@ -7,15 +7,19 @@ the same result.
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..classifier import classify_reply
+from ..classifier import classify_message
 from ..domain.address import same_address
 from ..domain.model import ConsentStatus, Role, Verdict
 from ..domain.states import IntroState
-from ..mail.port import MailboxError, ReconnectNeeded, ThreadMessage, TransientMailboxError
+from ..mail.port import (ChangeFeedUnavailable, MailboxError, ReconnectNeeded, ThreadMessage,
+                         TransientMailboxError)
 from .deps import Deps, log
+from ..domain.numbers import whole_number
 from .outbound import After, run_after
 from .progress import mark_reconnect, message_sent
 from .reply_sender import sender_problem
@@ -28,16 +32,23 @@ RETRIES = 3
 def sync_account(deps: Deps, account_id: int) -> int:
     """Read the change feed from the stored cursor; returns how many tracked threads were read.
 
-    The cursor moves past a change only once every tracked thread it names was read; when the feed or a
-    thread could not be read for now, the cursor stays and another sync is requested."""
+    The cursor never skips: it moves past a change only once every tracked thread it names was read.
+    No cursor yet, one the provider forgot, or a feed that is not offered (Graph delta 404) means
+    reading every open intro's thread (one read each) before a new cursor is set; without a feed the
+    sync keeps doing that, and tries the feed again after a growing pause (feed_paused). When the
+    feed or a thread could not be read for now, the cursor stays and another sync is requested."""
     with deps.uow() as uow:
         account = uow.accounts.get(account_id)
         if account is None or account.status != "active":
             return 0
         cursor = account.sync_cursor
     mailbox = deps.mailboxes(account)
+    now = deps.clock()
+    paused = feed_paused(cursor)
+    if paused is not None and now < paused[1]:
+        return _read_open_threads(deps, account_id, mailbox, cursor)
     try:
-        changes = mailbox.changes_since(cursor)
+        changes = mailbox.changes_since(None if paused is not None else cursor)
     except ReconnectNeeded as exc:
         mark_reconnect(deps, account_id, str(exc))
         return 0
@@ -45,10 +56,17 @@ def sync_account(deps: Deps, account_id: int) -> int:
         log.warning("sync of account %s postponed: %s", account_id, exc)
         _sync_again(deps, account_id)
         return 0
+    except ChangeFeedUnavailable as exc:
+        attempts = paused[0] + 1 if paused is not None else 1
+        pause = min(FEED_PAUSE * 2 ** (attempts - 1), FEED_PAUSE_MAX)
+        log.warning("account %s: no change feed (%s); reading open intros' threads, feed tried again in %s",
+                    account_id, exc, pause)
+        return _read_open_threads(deps, account_id, mailbox, f"{PAUSED}{attempts}:{(now + pause).isoformat()}")
+    reset = changes.reset or cursor is None or paused is not None
     with deps.uow() as uow:
-        if changes.reset:
+        if reset:
             threads = uow.intros.open_thread_ids(account_id)
-            log.info("account %s: change cursor too old; re-reading %d tracked threads", account_id, len(threads))
+            log.info("account %s: no usable change cursor; re-reading %d open threads", account_id, len(threads))
         else:
             threads = uow.intros.tracked_among(account_id, {m.thread_id for m in changes.messages})
     read = [process_thread(deps, account_id, thread_id, mailbox) for thread_id in sorted(threads)]
@@ -59,7 +77,42 @@ def sync_account(deps: Deps, account_id: int) -> int:
         return len(threads)
     with deps.uow() as uow:
         account = uow.accounts.get(account_id)
-        account.sync_cursor = newer_cursor(account.sync_cursor, changes.cursor, changes.reset)
+        account.sync_cursor = newer_cursor(None if paused else account.sync_cursor, changes.cursor, reset)
+        account.synced_at = now
+        uow.commit()
+    return len(threads)
+
+
+# Where a mailbox offers no change feed the stored cursor says so, and until when not to ask again:
+# "feed-paused:<attempts>:<ISO time>". The pause doubles from 15 minutes up to a day.
+PAUSED = "feed-paused:"
+FEED_PAUSE = timedelta(minutes=15)
+FEED_PAUSE_MAX = timedelta(days=1)
+
+
+def feed_paused(cursor: str | None) -> tuple[int, datetime] | None:
+    """(attempts so far, when to try the feed again) of a paused cursor; None for any other."""
+    if not cursor or not cursor.startswith(PAUSED):
+        return None
+    attempts, _, until = cursor[len(PAUSED):].partition(":")
+    try:
+        return int(attempts), datetime.fromisoformat(until)
+    except ValueError:
+        return None
+
+
+def _read_open_threads(deps: Deps, account_id: int, mailbox, cursor: str | None) -> int:
+    """Without a change feed: one read per open intro thread; `cursor` is stored once all were read."""
+    with deps.uow() as uow:
+        threads = uow.intros.open_thread_ids(account_id)
+    read = [process_thread(deps, account_id, thread_id, mailbox) for thread_id in sorted(threads)]
+    if not all(read):
+        _sync_again(deps, account_id)
+        return len(threads)
+    with deps.uow() as uow:
+        account = uow.accounts.get(account_id)
+        account.sync_cursor = cursor
+        account.synced_at = deps.clock()
         uow.commit()
     return len(threads)
 
@@ -72,9 +125,10 @@ def _sync_again(deps: Deps, account_id: int) -> None:
 
 def newer_cursor(stored: str | None, seen: str, reset: bool) -> str:
     """Cursors only move forward (a late, reordered read must not move them back)."""
-    if reset or stored is None or not (stored.isdigit() and seen.isdigit()):
+    old, new = whole_number(stored, max_digits=20), whole_number(seen, max_digits=20)
+    if reset or old is None or new is None:
         return seen
-    return seen if int(seen) > int(stored) else stored
+    return seen if new > old else stored
 
 
 def process_thread(deps: Deps, account_id: int, thread_id: str, mailbox=None) -> bool:
@@ -183,7 +237,7 @@ def _permission_reply(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
             ConsentStatus.YES.value, ConsentStatus.NO.value):
         ctx.event("late_reply", f"{message.sender.email} wrote again in the permission thread.", role=role.value)
         return
-    result = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    result = classify_message(message)
     excerpt = message.text[:400]
     if result.verdict is Verdict.AUTO_REPLY:
         if result.bounce:
@@ -205,7 +259,7 @@ def _permission_reply(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
 
 def _second_thoughts(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
     """A party who said yes writes again before the intro went out: a "no" withdraws the consent."""
-    result = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    result = classify_message(message)
     if result.verdict is Verdict.NO:
         consent_refused(ctx, role, f"Changed their mind before the intro went out ({result.reason}).")
         ctx.intro.needs_review = True  # the intro draft may still sit in the mailbox: do not send it
@@ -218,7 +272,7 @@ def _second_thoughts(ctx: Ctx, role: Role, message: ThreadMessage) -> None:
 
 def human_reply(message: ThreadMessage) -> bool:
     """Written by a person (an out-of-office or a bounce is not a reply)."""
-    verdict = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    verdict = classify_message(message)
     return verdict.verdict is not Verdict.AUTO_REPLY
 
 
@@ -228,7 +282,7 @@ def _intro_reply(ctx: Ctx, message: ThreadMessage, thread: list[ThreadMessage]) 
     role = _role_of(ctx, message.sender.email)
     if role is None:
         return
-    result = classify_reply(message.text, message.headers, message.subject, message.sender.email, message.date)
+    result = classify_message(message)
     if result.verdict is Verdict.AUTO_REPLY:
         ctx.event("auto_reply", f"Automatic reply from {ctx.party_name(role)} in the intro thread; no handoff yet.")
         return

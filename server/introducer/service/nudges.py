@@ -117,3 +117,30 @@ def _nudge(ctx: Ctx, composed, to_message: ThreadMessage) -> None:
     record_reply(ctx, composed, to_message)
     ctx.event("nudge_recorded", f"{composed.step.value.replace('_', ' ').capitalize()} is going out.",
               role=composed.role.value if composed.role else None)
+
+
+WHAT = {"consent_bump": "a reminder to {who}", "expire": "giving up on {who}'s answer",
+        "requester_reminder": "a reminder to {who} to reply to the intro", "handoff": "stepping out of the intro",
+        "close_loop": "the check-in with {who}"}
+
+
+def upcoming(deps: Deps, limit: int = 20) -> list[dict]:
+    """Pending work soonest first, each at the time it really goes out (nudges wait for business hours).
+
+    [{"at": aware UTC, "kind", "intro_id", "what": words for the introducer}]; the sandbox clock's
+    "next event" jumps to the first one.
+    """
+    out = []
+    with deps.uow() as uow:
+        for work in uow.due.next_pending(limit):
+            account = uow.accounts.get(work.account_id)
+            intro = uow.intros.get(work.intro_id, work.account_id)
+            if account is None or account.status != "active" or intro is None:
+                continue
+            at = work.due_at
+            if work.kind != "handoff":
+                at = next_send_time(at, account.timezone or "UTC", deps.window)
+            who = intro.target_name if work.role == Role.TARGET.value else intro.requester_name
+            what = WHAT.get(work.kind, work.kind.replace("_", " ")).format(who=who)
+            out.append({"at": at, "kind": work.kind, "intro_id": intro.id, "what": what})
+    return sorted(out, key=lambda item: item["at"])

@@ -5,6 +5,7 @@ account (store/coordination.py), so a burst of duplicate or reordered notificati
 """
 from __future__ import annotations
 
+from ..domain.numbers import whole_number
 from .deps import Deps
 
 
@@ -16,7 +17,8 @@ def mailbox_changed(deps: Deps, provider: str, email: str, cursor: str | None = 
         if account is None or account.status != "active":
             return False
         stored = account.sync_cursor
-        if cursor and stored and cursor.isdigit() and stored.isdigit() and int(cursor) <= int(stored):
+        seen, known = whole_number(cursor, max_digits=20), whole_number(stored, max_digits=20)
+        if seen is not None and known is not None and seen <= known:
             return False
         uow.sync.request(account.id, "push", deps.clock())
         uow.commit()

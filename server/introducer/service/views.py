@@ -108,6 +108,24 @@ def show_intro(uow, account_id: int, intro_id: int) -> dict:
     return view
 
 
+def intro_for_thread(uow, account_id: int, thread_id: str | None = None, message_id: str | None = None) -> dict | None:
+    """The intro an open mail thread (or message) belongs to, in full, with what the thread is for; else None.
+
+    Tracked threads (the ask, the permission requests, the intro thread that also carries the handoff)
+    come first, then the messages Introducer wrote (a draft's thread, a message by its id).
+    """
+    found = uow.intros.for_thread(account_id, thread_id) if thread_id else None
+    if found:
+        intro, purpose = found
+        return {**show_intro(uow, account_id, intro.id), "thread_purpose": purpose}
+    written = uow.outbound.by_thread(account_id, thread_id) if thread_id else []
+    if not written and message_id:
+        written = [o for o in [uow.outbound.by_message(account_id, message_id)] if o is not None]
+    if written:
+        return {**show_intro(uow, account_id, written[-1].intro_id), "thread_purpose": written[-1].step}
+    return None
+
+
 def account_view(account) -> dict:
     return {
         "id": account.id, "provider": account.provider, "email": account.email, "name": account.name,

@@ -5,6 +5,10 @@ less than six of its seven days are left, i.e. about daily. Graph message subscr
 days and renewing costs a PATCH: one is renewed when it has less than a day left. A lifecycle event
 (`reauthorizationRequired`, `subscriptionRemoved`) marks the subscription as lapsed, and the frequent
 `horizon=0` run picks those up within a minute.
+
+A watch that had lapsed (its expiry passed, or a lifecycle event flagged it) may have missed
+notifications: once it is renewed, the mailbox is read at once (a "watch_lapsed" sync request).
+Watches start at connect (`start_watch`), not at the renewal job's next run.
 """
 from __future__ import annotations
 
@@ -39,6 +43,26 @@ def renew_watches(deps: Deps, horizon: timedelta | None = None) -> int:
             stored = uow.accounts.get(account.id)
             # no push for this mailbox (nothing configured): look again in a day, poll meanwhile
             stored.watch_expires_at = info.expires_at if info and info.expires_at else now + HORIZON
+            if info and account.watch_expires_at is not None and account.watch_expires_at <= now:
+                uow.sync.request(account.id, "watch_lapsed", now)  # notifications may have been lost
             uow.commit()
         renewed += 1
     return renewed
+
+
+def start_watch(deps: Deps, account_id: int) -> None:
+    """Start push for a newly connected mailbox; a failure leaves it to the renewal job (and the
+    reconciliation poll reads the mailbox meanwhile)."""
+    with deps.uow() as uow:
+        account = uow.accounts.get(account_id)
+    try:
+        info = deps.mailboxes(account).watch()
+    except ReconnectNeeded:
+        raise
+    except MailboxError as exc:
+        log.warning("account %s: watch not started (%s); the renewal job will try again", account_id, exc)
+        return
+    if info is not None and info.expires_at is not None:
+        with deps.uow() as uow:
+            uow.accounts.get(account_id).watch_expires_at = info.expires_at
+            uow.commit()

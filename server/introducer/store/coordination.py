@@ -1,6 +1,6 @@
 """The rows that let many workers share the work without doing any of it twice.
 
-Due work is claimed under a lease, sync requests are taken (deleted) by whoever gets them first,
+Due work and sync requests are claimed under a lease,
 and seen messages are marked through a unique key. Each of these is a single guarded SQL
 statement, so two workers can never both win: PostgreSQL adds `FOR UPDATE SKIP LOCKED` so
 workers pass each other's rows by instead of queueing on them; SQLite has one writer at a time.
@@ -120,6 +120,12 @@ class DueRepository:
             select(DueWork).where(DueWork.intro_id == intro_id, DueWork.status == DueStatus.PENDING.value)
             .order_by(DueWork.due_at, DueWork.id)))
 
+    def next_pending(self, limit: int = 20) -> list[DueWork]:
+        """The pending rows due soonest, across accounts (the sandbox clock jumps to the next one)."""
+        return list(self.session.scalars(
+            select(DueWork).where(DueWork.status == DueStatus.PENDING.value)
+            .order_by(DueWork.due_at, DueWork.id).limit(limit)))
+
     def _finish(self, work: DueWork, **values) -> bool:
         statement = (
             update(DueWork)
@@ -157,6 +163,13 @@ class SeenRepository:
 
 
 class SyncRepository:
+    """One coalesced sync request per account, leased while a worker reads the mailbox.
+
+    A request is deleted only by the worker that read the mailbox for it, and only if no new request
+    came in meanwhile (`version` unchanged); otherwise its lease is dropped and it is taken again.
+    A worker that dies mid-sync never releases its lease: when the lease runs out, another takes it.
+    """
+
     def __init__(self, session: Session):
         self.session = session
 
@@ -164,21 +177,44 @@ class SyncRepository:
         """Ask for the account's mailbox to be read. Requests coalesce into one row per account:
         the first time is kept (how long it has waited), the latest reason wins."""
         insert = dialect_insert(self.session, SyncRequest).values(
-            account_id=account_id, requested_at=at, reason=reason)
+            account_id=account_id, requested_at=at, reason=reason, version=0)
         self.session.execute(insert.on_conflict_do_update(
-            index_elements=["account_id"], set_={"reason": insert.excluded.reason}))
+            index_elements=["account_id"],
+            set_={"reason": insert.excluded.reason, "version": SyncRequest.__table__.c.version + 1}))
 
-    def take(self, limit: int) -> list[int]:
-        """Claim and remove up to `limit` requests, longest waiting first. Commit right after, so a
-        request arriving while the account syncs makes a new row instead of waiting on this one."""
-        chosen = (select(SyncRequest.account_id)
+    def take(self, limit: int, now: datetime | None = None, worker_id: str = "worker",
+             lease: timedelta = timedelta(minutes=5)) -> list[tuple[int, int]]:
+        """Lease up to `limit` requests nobody holds (or whose lease ran out), longest waiting first:
+        (account id, version) pairs for `finish`. Commit right after."""
+        now = now or utcnow()
+        free = or_(SyncRequest.claimed_until.is_(None), SyncRequest.claimed_until < now)
+        chosen = (select(SyncRequest.account_id).where(free)
                   .order_by(SyncRequest.requested_at, SyncRequest.account_id).limit(limit))
         rows = self.session.execute(
-            delete(SyncRequest).where(SyncRequest.account_id.in_(_chosen_once(self.session, chosen)))
-            .returning(SyncRequest.account_id, SyncRequest.requested_at)
+            update(SyncRequest).where(SyncRequest.account_id.in_(_chosen_once(self.session, chosen)), free)
+            .values(claimed_by=worker_id, claimed_until=now + lease)
+            .returning(SyncRequest.account_id, SyncRequest.version, SyncRequest.requested_at)
             .execution_options(synchronize_session=False)
         ).all()
-        return [account_id for account_id, _ in sorted(rows, key=lambda row: (row[1], row[0]))]
+        return [(account_id, version) for account_id, version, _ in sorted(rows, key=lambda row: (row[2], row[0]))]
+
+    def finish(self, account_id: int, version: int, worker_id: str = "worker") -> bool:
+        """The mailbox was read for this request: delete it, unless a request came in meanwhile (then
+        it stays, unleased, for the next sync). False if the lease was lost to another worker."""
+        mine = (SyncRequest.account_id == account_id, SyncRequest.claimed_by == worker_id)
+        deleted = self.session.execute(
+            delete(SyncRequest).where(*mine, SyncRequest.version == version)
+            .execution_options(synchronize_session=False)).rowcount
+        if deleted:
+            return True
+        return self.release(account_id, worker_id)
+
+    def release(self, account_id: int, worker_id: str = "worker") -> bool:
+        """Give the request back without reading (the sync failed): the next take gets it."""
+        return bool(self.session.execute(
+            update(SyncRequest).where(SyncRequest.account_id == account_id, SyncRequest.claimed_by == worker_id)
+            .values(claimed_by=None, claimed_until=None)
+            .execution_options(synchronize_session=False)).rowcount)
 
     def pending_count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(SyncRequest))

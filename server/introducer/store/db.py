@@ -9,6 +9,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from ..private_files import private_dir
+
 DB_FILENAME = "introducer.db"
 
 
@@ -41,7 +43,8 @@ def _sqlite_engine(url) -> Engine:
         # Every new connection to ":memory:" is a new, empty database: share one connection.
         options["poolclass"] = StaticPool
     else:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # The database, its WAL and shared-memory files are created 0600 in a 0700 folder.
+        private_dir(Path(database).expanduser().parent, tighten=False)
     engine = create_engine(url, **options)
     event.listen(engine, "connect", _configure_sqlite_connection)
     return engine

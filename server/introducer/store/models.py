@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
-    JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint, event,
+    JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint, event, text,
 )
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
@@ -71,8 +71,12 @@ class Account(Base):
 
     __tablename__ = "accounts"
     __table_args__ = (
-        UniqueConstraint("provider", "email"),
-        Index("ix_accounts_provider_external_id", "provider", "external_id"),
+        # The provider's identity is the key (Google `sub`, Microsoft `oid.tid`); sandbox accounts have none.
+        Index("uq_accounts_provider_external_id", "provider", "external_id", unique=True),
+        # One account per address only where the provider verifies addresses: Microsoft's address claims are
+        # not verified across tenants, so two Outlook identities may claim one address (migration 0003).
+        Index("uq_accounts_provider_email_verified", "provider", "email", unique=True,
+              sqlite_where=text("provider != 'outlook'"), postgresql_where=text("provider != 'outlook'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -85,6 +89,7 @@ class Account(Base):
     status: Mapped[str] = mapped_column(String(32), nullable=False, default=AccountStatus.ACTIVE.value)
     sync_cursor: Mapped[str | None] = mapped_column(String)
     watch_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last complete read of the mailbox
     credentials: Mapped[bytes | None] = mapped_column(LargeBinary)  # already encrypted by auth
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _updated()
@@ -270,10 +275,15 @@ class TrackedThread(Base):
 
 
 class SyncRequest(Base):
-    """'This mailbox changed, read it': one coalesced row per account until a worker takes it."""
+    """'This mailbox changed, read it': one coalesced row per account until a worker has read it."""
 
     __tablename__ = "sync_requests"
 
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     reason: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    # leased, not deleted, while a worker syncs: a dead worker's lease runs out and another takes it
+    claimed_by: Mapped[str | None] = mapped_column(String(255))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # bumped by every request: a request that came in during the sync keeps the row after it
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")

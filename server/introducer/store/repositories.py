@@ -135,6 +135,15 @@ class IntroRepository(_Repository):
             .where(TrackedThread.account_id == account_id, Intro.account_id == account_id,
                    Intro.state.not_in(final))))
 
+    def open_states_by_account(self) -> dict[int, set[str]]:
+        """The states of every intro still in progress, per account (what reconciliation adapts to)."""
+        final = [state.value for state in IntroState if state.is_final]
+        found: dict[int, set[str]] = {}
+        for account_id, state in self.session.execute(
+                select(Intro.account_id, Intro.state).where(Intro.state.not_in(final)).distinct()):
+            found.setdefault(account_id, set()).add(str(state))
+        return found
+
     def threads_of(self, intro_id: int) -> list[str]:
         """Every mailbox thread of one intro, in the order they were tracked."""
         return list(self.session.scalars(
@@ -195,6 +204,13 @@ class OutboundRepository(_Repository):
             select(Outbound).where(Outbound.account_id == account_id, Outbound.thread_id == thread_id)
             .order_by(Outbound.id)))
 
+    def by_message(self, account_id: int, message_id: str) -> Outbound | None:
+        """The message we wrote with this provider id or Message-ID header, if any."""
+        return self.session.scalars(
+            select(Outbound).where(Outbound.account_id == account_id,
+                                   or_(Outbound.provider_id == message_id, Outbound.internet_message_id == message_id))
+            .order_by(Outbound.id).limit(1)).first()
+
 
 class EventRepository(_Repository):
     """History is append-only: there is no update or delete here, and the model refuses both."""
@@ -209,3 +225,8 @@ class EventRepository(_Repository):
         """Oldest first."""
         return list(self.session.scalars(
             select(Event).where(Event.intro_id == intro_id).order_by(Event.at, Event.id)))
+
+    def for_account(self, account_id: int) -> list[Event]:
+        """Every event of an account's intros, oldest first (what the Insights view adds up)."""
+        return list(self.session.scalars(
+            select(Event).where(Event.account_id == account_id).order_by(Event.at, Event.id)))

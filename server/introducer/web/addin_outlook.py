@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 
+from ..auth.tenants import TenantPolicy
+
 bp = Blueprint("addin_outlook", __name__)
 
 
@@ -30,8 +32,9 @@ def taskpane():
     container = current_app.extensions["introducer"]
     s = container.settings
     sandbox = request.args.get("sandbox") == "1" and container.world is not None
+    authority = f"{s.ms_authority_host}/{TenantPolicy.parse(s.ms_tenant).authority_segment}"
     response = current_app.make_response(render_template(
-        "addin/taskpane.html", client_id=s.ms_client_id or "", authority=f"{s.ms_authority_host}/{s.ms_tenant}",
+        "addin/taskpane.html", client_id=s.ms_client_id or "", authority=authority,
         api_scope=api_scope(s, request.host),
         office_js_url=url_for("addin_sandbox.office_js") if sandbox else s.office_js_url,
         msal_url=url_for("addin_sandbox.msal_js") if sandbox else s.msal_browser_url))

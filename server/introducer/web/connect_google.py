@@ -75,7 +75,11 @@ def start():
     flow = _flow()
     if flow is None:
         return _page("Gmail is not set up here", "The server has no Google OAuth client configured.", 503)
-    started = flow.start(login_hint=who["email"])
+    try:
+        started = flow.start(login_hint=who["email"])
+    except AuthError as exc:  # insecure_transport: a setting, not something the user can fix
+        log.error("Connect Gmail cannot start: %s", exc.message)
+        return _page("Gmail is not set up here", f"This server's Google settings need fixing: {exc.message}.", 503)
     session[PENDING] = {"state": started.state, "verifier": started.code_verifier, **who}
     return redirect(started.authorization_url, code=302)
 
@@ -88,6 +92,9 @@ def callback():
     try:
         grant = flow.finish(request.url, pending["state"], pending["verifier"])
     except AuthError as exc:
+        if exc.reason == "insecure_transport":
+            log.error("Connect Gmail cannot finish: %s", exc.message)
+            return _page("Gmail is not set up here", f"This server's Google settings need fixing: {exc.message}.", 503)
         return _page("Gmail is not connected", REFUSALS.get(exc.reason, exc.message), 400)
     if grant.subject != pending["sub"]:
         return _page("A different Google account", f"You signed in as {grant.email}, but the sidebar is open for "

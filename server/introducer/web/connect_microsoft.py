@@ -26,6 +26,7 @@ from ..auth.crypto import CipherError
 from ..auth.errors import AuthError
 from ..auth.msal_client import MicrosoftGrant
 from ..mail.graph.accounts import microsoft_connect, save_grant
+from ..service.watches import start_watch
 from ..mail.port import MailboxError
 from .auth import AuthError as AccountConflict
 from .outlook_auth import SESSIONS, OutlookSessions, find_or_create_account
@@ -45,23 +46,27 @@ def configured(settings) -> bool:
 
 
 def connect_account(container, account_id: int, grant: MicrosoftGrant) -> None:
-    """Store a grant and make sure the change feed starts now, so no reply after this moment is missed."""
+    """Store a grant, start the change feed now and the subscription, so no reply after this moment is missed."""
     save_grant(container.uow, container.cipher, account_id, grant, container.deps.clock())
     with container.uow() as uow:
         account = uow.accounts.get(account_id)
         if grant.username and account.email.endswith(".invalid") and "@" in grant.username:
             account.email = grant.username.lower()
             uow.commit()
-        if account.sync_cursor is not None:  # a reconnect: the stored delta links carry on
-            return
+        reconnect = account.sync_cursor is not None  # then the stored delta links carry on
+    if not reconnect:
+        try:
+            cursor = container.deps.mailboxes(account).changes_since(None).cursor
+        except MailboxError as exc:  # the first sync re-reads every open intro's thread, then sets it
+            log.warning("account %s connected, change cursor not set yet: %s", account_id, exc)
+        else:
+            with container.uow() as uow:
+                uow.accounts.get(account_id).sync_cursor = cursor
+                uow.commit()
     try:
-        cursor = container.deps.mailboxes(account).changes_since(None).cursor
-    except MailboxError as exc:  # the first sync sets it instead
-        log.warning("account %s connected, change cursor not set yet: %s", account_id, exc)
-        return
-    with container.uow() as uow:
-        uow.accounts.get(account_id).sync_cursor = cursor
-        uow.commit()
+        start_watch(container.deps, account_id)  # push from now on, not from the renewal job's next run
+    except MailboxError as exc:
+        log.warning("account %s: watch not started: %s", account_id, exc)
 
 
 def _page(status: str, message: str, code: int = 200, **extra):
@@ -112,7 +117,7 @@ def callback():
     except requests.RequestException:
         return _page("error", "Microsoft's sign-in service cannot be reached right now. Try again soon.", 503)
     try:
-        account_id = find_or_create_account(container, grant.home_account_id, grant.username, None)
+        account_id = find_or_create_account(container, grant.home_account_id, grant.username, grant.name)
     except AccountConflict as exc:
         return _page("error", str(exc), 409)
     connect_account(container, account_id, grant)

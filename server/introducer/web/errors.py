@@ -1,4 +1,5 @@
-"""One error shape for the JSON APIs: `{"error": {"code", "message", "findings"?}}`.
+"""One error shape for the JSON APIs: `{"error": {"code", "message", "findings"?, "fields"?}}`
+(`fields`: field path -> what to fix there, in plain words, every one at once).
 
 Requests under /api/ and /sandbox/api/ always get that shape, whatever went wrong (bad input, an unknown
 route, a use case refusing, a bug); pages keep Flask's HTML error pages.
@@ -27,11 +28,12 @@ class ApiError(Exception):
     """An error the web layer itself raises (bad JSON, no sign-in); carries its status and code."""
 
     def __init__(self, status: int, code: str, message: str, findings: list | None = None,
-                 headers: dict | None = None):
+                 headers: dict | None = None, fields: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.findings = findings
         self.headers = headers or {}
+        self.fields = fields
 
 
 def bad_request(message: str) -> ApiError:
@@ -42,10 +44,13 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PREFIXES) or request.path.rstrip("/") in ("/api", "/sandbox/api")
 
 
-def error_response(status: int, code: str, message: str, findings: list | None = None, headers: dict | None = None):
+def error_response(status: int, code: str, message: str, findings: list | None = None, headers: dict | None = None,
+                   fields: dict[str, str] | None = None):
     error: dict = {"code": code, "message": message}
     if findings is not None:
         error["findings"] = [f.as_dict() if hasattr(f, "as_dict") else f for f in findings]
+    if fields:
+        error["fields"] = fields
     response = jsonify({"error": error})
     response.status_code = status
     response.headers.update(headers or {})
@@ -53,7 +58,7 @@ def error_response(status: int, code: str, message: str, findings: list | None =
 
 
 def _api_error(exc: ApiError):
-    return error_response(exc.status, exc.code, exc.message, exc.findings, exc.headers)
+    return error_response(exc.status, exc.code, exc.message, exc.findings, exc.headers, exc.fields)
 
 
 def _service_error(exc: ServiceError):

@@ -1,9 +1,9 @@
 """The Gmail add-on's HTTP endpoints (alternate runtime), as named in addin-manifest/gmail/deployment.json.
 
     POST /addon/gmail/home      homepage trigger: connection, intros in progress, settings
-    POST /addon/gmail/on-open   contextual trigger: the Introduce form for the open message
+    POST /addon/gmail/on-open   contextual trigger: the open thread's intro, or the Introduce form for the message
     POST /addon/gmail/action    button clicks; commonEventObject.parameters.action names the button:
-                                home, show, check, start, open_draft, cancel, consent, send_now,
+                                home, show, introduce, check, start, open_draft, cancel, consent, send_now,
                                 save_settings, compose_insert
     POST /addon/gmail/compose   compose trigger: write an agreed intro into the draft
 
@@ -40,7 +40,7 @@ def home():
 @bp.post("/on-open")
 def on_open():
     event, caller = _verified()
-    return push_card(screens.introduce_card(event, caller))
+    return push_card(screens.open_card(event, caller))
 
 
 @bp.post("/action")
@@ -52,7 +52,7 @@ def action():
     try:
         return BUTTONS[name](event, caller)
     except ServiceError as exc:
-        return notify(str(exc))
+        return screens.refused(event, caller, exc)
 
 
 @bp.post("/compose")
@@ -64,6 +64,8 @@ def compose():
 BUTTONS = {
     "home": lambda event, caller: update_card(screens.home_card(caller)),
     "show": lambda event, caller: push_card_action(screens.intro_card(caller, screens.intro_id_of(event))),
+    "introduce": lambda event, caller: push_card_action(screens.introduce_card(event, caller)),
+    "insights": lambda event, caller: push_card_action(screens.insights_card(caller)),
     "check": screens.check,
     "start": screens.start,
     "open_draft": lambda event, caller: screens.open_draft(event),

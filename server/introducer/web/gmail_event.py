@@ -9,11 +9,11 @@ Anything else in the body is ignored; what we read must have the documented type
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from flask import request
 
+from .body import read_json
 from .errors import bad_request
 
 
@@ -57,12 +57,7 @@ class AddonEvent:
 def read_event() -> AddonEvent:
     """The request body as an AddonEvent; 400 with the offending field otherwise."""
     raw = request.get_data(cache=True)
-    try:
-        data = json.loads(raw.decode("utf-8")) if raw.strip() else None
-    except UnicodeDecodeError:
-        raise bad_request("The event is not UTF-8 text.") from None
-    except json.JSONDecodeError as exc:
-        raise bad_request(f"The event is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.") from None
+    data = read_json(raw, "event") if raw.strip() else None
     if not isinstance(data, dict):
         raise bad_request("The body must be an add-on event: a JSON object with commonEventObject.")
     return parse_event(data)

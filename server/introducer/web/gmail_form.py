@@ -9,13 +9,14 @@ import re
 from email.utils import parseaddr, quote
 
 from ..domain.address import same_address
+from ..domain.numbers import whole_number
 from ..domain.model import HandoffMode, HandoffTrigger, Person, SendMode
 from ..mail.gmail.open_message import OpenMessage
 from .gmail_event import AddonEvent
 
 OTHER = "other"  # the target dropdown's "someone else" entry: use the typed name and address
-TEXT_FIELDS = ("your_name", "requester_name", "requester_email", "requester_blurb", "target_name", "target_email",
-               "target_blurb", "context", "benefit_to_target", "benefit_to_requester", "shared_connection")
+TEXT_FIELDS = ("your_name", "requester_name", "requester_email", "requester_blurb", "requester_call_name",
+               "target_name", "target_email", "target_blurb", "target_call_name", "context", "benefit_to_target", "benefit_to_requester", "shared_connection")
 OPTIONS = ("ask_requester", "target_agreed", "consent_links")
 STEP_SETTINGS = ("permission_request", "intro", "handoff", "nudges", "decline_note", "expiry_note")
 DAY_SETTINGS = ("consent_nudge_after_days", "requester_reminder_after_days")
@@ -33,11 +34,12 @@ def address(p: Person) -> str:
 
 
 
-def prefill(message: OpenMessage | None, me: Person, consent_links: bool) -> dict:
-    """Form values from the open message: the sender asks, another recipient is the likely target."""
+def prefill(message: OpenMessage | None, me: Person, consent_links: bool, hints: dict | None = None) -> dict:
+    """Form values from the open message: the sender asks, another recipient is the likely target; `hints`
+    (domain.prefill.read_ask) fill what the ask names. values["suggested"]: the fields filled by a guess."""
     values = {name: "" for name in TEXT_FIELDS}
     values.update(your_name=me.name, candidates=[], target_pick=OTHER,
-                  options={"consent_links"} if consent_links else set(), thread_id="")
+                  options={"consent_links"} if consent_links else set(), thread_id="", suggested=set())
     if message is None:
         return values
     sender = message.sender if message.sender and not same_address(message.sender.email, me.email) else None
@@ -52,7 +54,30 @@ def prefill(message: OpenMessage | None, me: Person, consent_links: bool) -> dic
         mine = [p for p in message.to + message.cc if same_address(p.email, me.email) and p.name]
         values["your_name"] = mine[0].name if mine else ""
     values["thread_id"] = message.thread_id
+    if sender:
+        values["suggested"] |= {"requester_name", "requester_email"}
+    _apply_hints(values, hints or {})
     return values
+
+
+def _apply_hints(values: dict, hints: dict) -> None:
+    named = hints.get("target_email")
+    picked = next((c for c in values["candidates"] if named and same_address(parseaddr(c)[1], named)), None)
+    if picked:
+        values["target_pick"] = picked
+    elif hints.get("target_name"):
+        values["target_pick"] = OTHER  # the ask names someone who is not on the message
+        for key in ("target_name", "target_email"):
+            if hints.get(key):
+                values[key] = hints[key]
+                values["suggested"].add(key)
+    if hints.get("target_org") and not values["target_blurb"]:
+        values["target_blurb"] = f"at {hints['target_org']}"
+        values["suggested"].add("target_blurb")
+    for key in ("context", "requester_blurb"):
+        if hints.get(key) and not values[key]:
+            values[key] = hints[key]
+            values["suggested"].add(key)
 
 
 def submitted(event: AddonEvent) -> dict:
@@ -74,8 +99,10 @@ def spec_data(values: dict, me: Person, timezone: str) -> dict:
     return {
         "introducer": {"name": values["your_name"] or me.name, "email": me.email, "timezone": timezone},
         "requester": {"name": values["requester_name"], "email": values["requester_email"],
-                      "asked": "ask_requester" not in options, "blurb": values["requester_blurb"]},
+                      "asked": "ask_requester" not in options, "blurb": values["requester_blurb"],
+                      "call_name": values["requester_call_name"]},
         "target": {"name": name, "email": email, "blurb": values["target_blurb"],
+                   "call_name": values["target_call_name"],
                    "consent_given": "target_agreed" in options},
         "context": values["context"], "benefit_to_target": values["benefit_to_target"],
         "benefit_to_requester": values["benefit_to_requester"], "shared_connection": values["shared_connection"],
@@ -99,7 +126,8 @@ def settings_changes(event: AddonEvent) -> dict:
 
 
 def _whole(text: str):
-    return int(text) if text.isdigit() else text  # not a number: Policy names the setting in its error
+    number = whole_number(text)
+    return text if number is None else number  # not a number: Policy names the setting in its error
 
 
 STEP_CHOICES = [("Draft for me to send", SendMode.DRAFT.value), ("Send automatically", SendMode.SEND.value)]

@@ -12,21 +12,25 @@ from flask import current_app
 
 from ..domain import compose
 from ..domain.model import Person, Policy, Role
+from ..domain.prefill import read_ask
 from ..domain.states import IntroState
 from ..mail.gmail.open_message import read_open_message
 from ..mail.port import MailboxError
+from ..service import insights as insight_numbers
 from ..service import intros, views
 from ..service.connections import name_from_email, rename_account
 from ..service.errors import ServiceError
-from ..spec import SpecError, parse_spec, spec_from_stored
+from ..spec import SpecError, field_problems, parse_spec, spec_from_stored
 from . import gmail_form
 from .connect_google import start_url
 from .gmail_cards import compose as compose_cards
 from .gmail_cards import home as home_cards
+from .gmail_cards import insights as insight_cards
 from .gmail_cards import intros as intro_cards
 from .gmail_cards.introduce import introduce
 from .gmail_cards.widgets import (notify, open_created_draft, push_card, push_card_action, update_card,
                                   update_draft)
+from ..domain.numbers import whole_number
 from .gmail_event import AddonEvent
 from .gmail_identity import AddonCaller
 from .public_urls import external_url
@@ -70,9 +74,48 @@ def intro_card(caller: AddonCaller, intro_id: int) -> dict:
     return intro_cards.intro(_action_url(), view, tz)
 
 
+# --- the open message --------------------------------------------------------------------------------
+def open_card(event: AddonEvent, caller: AddonCaller) -> dict:
+    """What the contextual trigger shows: the intro the open thread belongs to, else the Introduce form."""
+    if event.gmail.thread_id or event.gmail.message_id:
+        with _container().uow() as uow:
+            view = views.intro_for_thread(uow, caller.account_id, event.gmail.thread_id or None,
+                                          event.gmail.message_id or None)
+            tz = uow.accounts.get(caller.account_id).timezone
+        if view is not None:
+            return intro_cards.intro(_action_url(), view, tz, from_thread=True)
+    return introduce_card(event, caller)
+
+
+def _ask_hints(account, message) -> dict:
+    """Suggestions read from the ask's text, through the account's own mailbox (the add-on token sees headers only)."""
+    if message is None or connection_of(account) != "active":
+        return {}
+    try:
+        thread = _container().deps.mailboxes(account).read_thread(message.thread_id)
+    except MailboxError as exc:
+        log.warning("open thread %s not read for suggestions: %s", message.thread_id, exc)
+        return {}
+    theirs = [m for m in thread if not m.from_me and not m.is_draft]
+    if not theirs:
+        return {}
+    with _container().uow() as uow:
+        known = [Person(p, e) for i in uow.intros.list(account.id, None, 200)
+                 for p, e in ((i.requester_name, i.requester_email), (i.target_name, i.target_email))]
+    known += [p for p in message.to + message.cc]
+    return read_ask(theirs[-1].text, message.subject, known).as_dict()
+
+
+def insights_card(caller: AddonCaller) -> dict:
+    with _container().uow() as uow:
+        numbers = insight_numbers.for_account(uow, caller.account_id, _container().deps.clock())
+    return insight_cards.insights(_action_url(), numbers)
+
+
 # --- the Introduce form -------------------------------------------------------------------------------
 def introduce_card(event: AddonEvent, caller: AddonCaller) -> dict:
-    """The form for the open message: its sender asks, another recipient is the likely target."""
+    """The form for the open message: its sender asks, another recipient is the likely target, and the
+    ask's text suggests the target, the context and the requester's line (marked as suggestions)."""
     account = _account(caller)
     message = None
     if event.gmail.message_id and event.user_oauth_token:
@@ -84,7 +127,8 @@ def introduce_card(event: AddonEvent, caller: AddonCaller) -> dict:
     me = Person(account.name, account.email)
     if account.name == name_from_email(account.email):
         me = Person("", account.email)  # only a stand-in: let the message's headers name the user
-    values = gmail_form.prefill(message, me, Policy.from_dict(account.policy).consent_links)
+    values = gmail_form.prefill(message, me, Policy.from_dict(account.policy).consent_links,
+                                _ask_hints(account, message))
     values["your_name"] = values["your_name"] or account.name
     values["thread_id"] = values["thread_id"] or event.gmail.thread_id or ""
     return introduce(_action_url(), values, notice=_connect_notice(account, caller))
@@ -97,16 +141,29 @@ def _connect_notice(account, caller: AddonCaller) -> dict | None:
     return home_cards.connection_section(views.account_view(account), state, start_url(caller.user))
 
 
+class FormProblems(Exception):
+    """What the person must fix in the form, all at once, by input name (shown beside each input)."""
+
+    def __init__(self, values: dict, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.values, self.problems = values, problems
+
+
 def _spec(event: AddonEvent, caller: AddonCaller):
     account = _account(caller)
     values = gmail_form.submitted(event)
     data = gmail_form.spec_data(values, Person(account.name, account.email), account.timezone or "UTC")
+    problems = field_problems(data)
+    if problems:
+        raise FormProblems(values, {path.replace(".", "_"): message for path, message in problems.items()})
     return values, account, parse_spec(data)
 
 
 def check(event: AddonEvent, caller: AddonCaller) -> dict:
     try:
         values, account, spec = _spec(event, caller)
+    except FormProblems as exc:
+        return update_card(introduce(_action_url(), exc.values, problems=exc.problems))
     except SpecError as exc:
         return update_card(introduce(_action_url(), gmail_form.submitted(event), problem=str(exc)))
     findings = [f.as_dict() for f in intros.check(_container().deps, spec, Policy.from_dict(account.policy))]
@@ -117,6 +174,8 @@ def start(event: AddonEvent, caller: AddonCaller) -> dict:
     values = gmail_form.submitted(event)
     try:
         values, account, spec = _spec(event, caller)
+    except FormProblems as exc:
+        return update_card(introduce(_action_url(), exc.values, problems=exc.problems))
     except SpecError as exc:
         return update_card(introduce(_action_url(), values, problem=str(exc)))
     if connection_of(account) != "active":
@@ -146,9 +205,10 @@ def start(event: AddonEvent, caller: AddonCaller) -> dict:
 # --- buttons on an intro ------------------------------------------------------------------------------
 def intro_id_of(event: AddonEvent) -> int:
     raw = event.param("intro_id") or event.value("intro_id")
-    if not raw.isdigit():
+    intro_id = whole_number(raw)
+    if intro_id is None:
         raise ServiceError("Pick an intro first.")
-    return int(raw)
+    return intro_id
 
 
 def act_on_intro(event: AddonEvent, caller: AddonCaller, what: str) -> dict:
@@ -166,6 +226,17 @@ def act_on_intro(event: AddonEvent, caller: AddonCaller, what: str) -> dict:
         sent = intros.send_now(deps, caller.account_id, intro_id)
         done = f"Sent {sent} message{'s' if sent != 1 else ''}."
     return update_card(intro_card(caller, intro_id), done)
+
+
+def refused(event: AddonEvent, caller: AddonCaller, exc: ServiceError) -> dict:
+    """A refused button: say why, and show the intro as it is now (what was refused moved on)."""
+    raw = event.param("intro_id") or event.value("intro_id")
+    if raw.isdigit():
+        try:
+            return update_card(intro_card(caller, int(raw)), str(exc))
+        except ServiceError:
+            pass  # the intro itself is gone: the toast is all there is to say
+    return notify(str(exc))
 
 
 def save_settings(event: AddonEvent, caller: AddonCaller) -> dict:
@@ -199,7 +270,8 @@ def compose_answer(event: AddonEvent, caller: AddonCaller, *, trigger: bool) -> 
 def _insert_intro(caller: AddonCaller, intro_id: str) -> dict:
     deps = _container().deps
     with deps.uow() as uow:
-        intro = uow.intros.get(int(intro_id), caller.account_id) if intro_id.isdigit() else None
+        number = whole_number(intro_id)
+        intro = uow.intros.get(number, caller.account_id) if number is not None else None
         if intro is None or intro.state != IntroState.CONSENTED.value:
             return notify("That intro is not waiting to be written (everyone must have said yes).")
         policy = Policy.from_dict(uow.accounts.get(caller.account_id).policy)

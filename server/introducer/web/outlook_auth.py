@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth.entra_tokens import EntraTokenValidator, EntraUser
 from ..auth.errors import AuthError as TokenError
+from ..auth.tenants import TenantPolicy
 from ..domain.address import InvalidAddress, check_email, check_name
 from ..mail.graph.accounts import http_session
 from ..store.models import Account, AccountStatus
@@ -26,17 +27,22 @@ SESSIONS = "introducer.outlook_sessions"  # app.extensions key of the OutlookSes
 
 
 def find_or_create_account(container, external_id: str, email: str | None, name: str | None) -> int:
-    """The Outlook account of a Microsoft user ("<oid>.<tid>"), created (not connected) on first sight."""
+    """The Outlook account of a Microsoft user ("<oid>.<tid>"), created (not connected) on first sight.
+
+    Keyed by `oid.tid` only. The address is a property, not a key: Microsoft's email and
+    preferred_username claims are not verified across tenants, so a token naming someone's address proves
+    nothing, and two identities claiming one address get two accounts instead of locking each other out.
+    The display name comes from the token until the user sets their own (PATCH /api/v1/me).
+    """
     for _ in range(2):  # a concurrent first request may create it between our look and our insert
         with container.uow() as uow:
             account = uow.accounts.by_external_id(PROVIDER, external_id)
             if account is not None:
+                if not account.name and _name(name):
+                    account.name = _name(name)
+                    uow.commit()
                 return account.id
             address = _address(email, external_id)
-            if uow.accounts.by_email(PROVIDER, address) is not None:
-                # Never adopt an account by address: Microsoft's email and preferred_username claims are
-                # not verified across tenants, so a token naming someone's address proves nothing.
-                raise AuthError(f"{address} is already connected under another Microsoft account.")
             now = container.deps.clock()
             account = Account(provider=PROVIDER, email=address, name=_name(name), timezone="UTC", policy={},
                               external_id=external_id, status=AccountStatus.DISCONNECTED.value,
@@ -75,7 +81,7 @@ class EntraAuthenticator:
     def from_settings(cls, container) -> "EntraAuthenticator":
         s = container.settings
         return cls(container, EntraTokenValidator(s.ms_client_id, s.ms_jwks_url, s.ms_authority_host,
-                                                  session=http_session(s)))
+                                                  session=http_session(s), tenants=TenantPolicy.parse(s.ms_tenant)))
 
     def _is_microsoft(self, token: str) -> bool:
         """Only tokens that say they are Microsoft's: a Google ID token is the next authenticator's."""

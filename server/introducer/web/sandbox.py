@@ -6,14 +6,12 @@ mail world (any mailbox can be read, any simulated person can answer); the produ
 
     POST /sandbox/api/session   {"email"}            → {"token", "account_id", "expires_in"} (non-simulated users)
     GET  /sandbox/api/world                          → {"now", "introducer", "people": [...]}
-    POST /sandbox/api/clock     {"hours": number}    → advance sandbox time, let people act, run the worker once
+    POST /sandbox/api/clock     hours, business days or the next event (sandbox_clock.py)
 """
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
-
 from flask import Blueprint, Flask, current_app, render_template
 
 from ..bootstrap import ensure_account
@@ -99,17 +97,6 @@ def world_view():
             "people": [_person(world, u) for u in users]}
 
 
-@bp.post("/sandbox/api/clock")
-def advance_clock():
-    data = json_object()
-    check_shape(data, {"hours": (int, float)})
-    hours = data.get("hours")
-    if hours is None or not 0 < hours <= MAX_ADVANCE_HOURS:
-        raise bad_request(f"hours: must be a number above 0 and at most {MAX_ADVANCE_HOURS}.")
-    now = _world().advance(timedelta(hours=hours))
-    return {"now": now.isoformat(), **settle()}
-
-
 @bp.after_request
 def _no_store(response):
     if response.mimetype == "application/json":
@@ -122,7 +109,7 @@ def register(app: Flask) -> None:
     container = app.extensions["introducer"]
     if container.world is None:
         return
-    from . import sandbox_mail
+    from . import sandbox_clock, sandbox_mail
 
     sessions = SandboxSessions(container.settings.secret("secret_key"))
     app.extensions[SESSIONS] = sessions
@@ -130,3 +117,4 @@ def register(app: Flask) -> None:
     add_authenticator(app, sessions)
     app.register_blueprint(bp)
     app.register_blueprint(sandbox_mail.bp)
+    app.register_blueprint(sandbox_clock.bp)

@@ -14,6 +14,7 @@ After sending or replying, the people and the worker run once (sandbox.settle) s
 from __future__ import annotations
 
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app
 
@@ -142,9 +143,10 @@ def reply(email: str, thread_id: str):
     latest = theirs[-1].parsed()
     to, cc = _reply_all(user.email, latest)
     behaviour = user.behaviour or Behaviour()
-    body = replies.reply_body(text, latest, style=behaviour.style, signature=behaviour.signature)
-    raw = replies.compose(user.person, to, replies.re_subject(str(latest["Subject"] or "")), body, world.now(),
-                          cc=cc, replying_to=latest)
+    zone = ZoneInfo(behaviour.timezone)
+    body = replies.reply_body(text, latest, style=behaviour.style, signature=behaviour.signature, tz=zone)
+    raw = replies.compose(user.person, to, replies.re_subject(str(latest["Subject"] or "")), body,
+                          world.now().astimezone(zone), cc=cc, replying_to=latest)
     sent = world.submit(user.email, raw, thread_id)
     return {"message_id": sent.id, "thread_id": sent.thread_id, **settle()}
 

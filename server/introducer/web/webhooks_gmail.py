@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, current_app, request
 from ..auth.errors import AuthError
 from ..mail.gmail.push import MalformedPush, decode_push
 from ..service.push import mailbox_changed
+from .body import JSONLimitError, parse_json
 from .errors import ApiError, bad_request
 from .gmail_identity import unauthenticated, verifier
 from .public_urls import called_url
@@ -48,8 +49,8 @@ def _check_token() -> None:
 
 def _notice():
     try:
-        return decode_push(json.loads(request.get_data(cache=True) or b"null"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return decode_push(parse_json(request.get_data(cache=True) or b"null"), loads=parse_json)
+    except (UnicodeDecodeError, json.JSONDecodeError, JSONLimitError):
         raise bad_request("The body is not JSON: expected a Pub/Sub push envelope.") from None
     except MalformedPush as exc:
         raise bad_request(f"Not a Gmail push: {exc}.") from None

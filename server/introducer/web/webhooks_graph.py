@@ -1,7 +1,7 @@
 """Microsoft Graph change notifications and lifecycle events for Outlook mailboxes.
 
     POST /webhooks/graph             change notifications → one coalesced sync request per mailbox, 202
-    POST /webhooks/graph/lifecycle   reauthorizationRequired → renew the subscription;
+    POST /webhooks/graph/lifecycle   reauthorizationRequired → renew the subscription and resync;
                                      subscriptionRemoved → create a new one and resync; missed → resync
 Both answer Graph's validation handshake (`?validationToken=…`): 200, text/plain, the decoded token
 (GD concepts/change-notifications-delivery-webhooks.md). Nothing here calls Graph: requests are written
@@ -89,6 +89,7 @@ def lifecycle():
             if event == "reauthorizationRequired":
                 # lapsed as far as we are concerned: the renew job PATCHes it, which also reauthorizes
                 account.watch_expires_at = now - timedelta(seconds=1)
+                uow.sync.request(account.id, "graph:reauthorizationRequired", now)  # notifications may lag
             elif event == "subscriptionRemoved":
                 account.watch_expires_at = None  # no subscription: the renew job creates one
                 uow.sync.request(account.id, "graph:subscriptionRemoved", now)

@@ -14,6 +14,7 @@ from ...domain.model import Person
 from ..mime import build_message, message_id_for
 from ..port import (Changes, Created, MailboxError, NotFound, OutgoingMessage, ReconnectNeeded, ThreadMessage,
                     TransientMailboxError, WatchInfo)
+from ...domain.numbers import is_whole_number
 from . import parse
 from .client import GOOGLE_API_URL, GmailClient
 
@@ -151,7 +152,7 @@ class GmailMailbox:
     def changes_since(self, cursor: str | None) -> Changes:
         if cursor is None:
             return Changes(messages=(), cursor=str(self.client.get_profile()["historyId"]))
-        if not cursor.isdigit():  # not a Gmail history id at all (another provider's cursor)
+        if not is_whole_number(cursor, max_digits=20):  # not a Gmail history id at all (another provider's cursor)
             return Changes(messages=(), cursor=str(self.client.get_profile()["historyId"]), reset=True)
         added, token = [], None
         try:

@@ -10,6 +10,8 @@ import binascii
 import json
 from dataclasses import dataclass
 
+from ...domain.numbers import is_whole_number
+
 
 class MalformedPush(ValueError):
     """The body is not a Gmail notification; the message says what is wrong."""
@@ -21,7 +23,7 @@ class PushNotice:
     history_id: str
 
 
-def decode_push(envelope) -> PushNotice:
+def decode_push(envelope, loads=json.loads) -> PushNotice:
     if not isinstance(envelope, dict) or not isinstance(envelope.get("message"), dict):
         raise MalformedPush("message: a Pub/Sub push body has a message object")
     data = envelope["message"].get("data")
@@ -29,7 +31,7 @@ def decode_push(envelope) -> PushNotice:
         raise MalformedPush("message.data: must be base64 text")
     try:
         # Quirk: Pub/Sub's data may come without its "=" padding; base64 refuses it unpadded.
-        decoded = json.loads(base64.urlsafe_b64decode(data.strip() + "=" * (-len(data.strip()) % 4)))
+        decoded = loads(base64.urlsafe_b64decode(data.strip() + "=" * (-len(data.strip()) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise MalformedPush("message.data: not base64url-encoded JSON") from None
     if not isinstance(decoded, dict):
@@ -39,6 +41,6 @@ def decode_push(envelope) -> PushNotice:
         raise MalformedPush("message.data.emailAddress: must be an address")
     if isinstance(history, int) and not isinstance(history, bool):
         history = str(history)  # Gmail sends a number in practice, a string in the guide
-    if not isinstance(history, str) or not history.isdigit():
+    if not is_whole_number(history, max_digits=20):
         raise MalformedPush("message.data.historyId: must be a history id (digits)")
     return PushNotice(email.strip().lower(), history)

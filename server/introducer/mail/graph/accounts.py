@@ -24,6 +24,8 @@ import requests
 from ...auth.credentials import seal, unseal
 from ...auth.crypto import CipherError
 from ...auth.msal_client import MicrosoftConnect, MicrosoftGrant
+from ...auth.tenants import TenantPolicy
+from ...domain.numbers import whole_number
 from ...domain.model import Person
 from ..port import MailboxError, ReconnectNeeded
 from .mailbox import GraphMailbox
@@ -60,8 +62,10 @@ def microsoft_connect(settings, fallback_base: str | None = None) -> MicrosoftCo
            settings.ms_tenant, str(settings.ms_ca_bundle or ""), redirect_uri(settings, fallback_base))
     with _CONNECTS_LOCK:
         if key not in _CONNECTS:
+            tenants = TenantPolicy.parse(settings.ms_tenant)
             _CONNECTS[key] = MicrosoftConnect(settings.ms_client_id, secret, key[-1],
-                                              authority_host=settings.ms_authority_host, tenant=settings.ms_tenant,
+                                              authority_host=settings.ms_authority_host,
+                                              tenant=tenants.authority_segment, tenants=tenants,
                                               http_client=http_session(settings))
         return _CONNECTS[key]
 
@@ -85,10 +89,10 @@ def client_state_for(settings, account_id: int) -> str:
 def account_of_client_state(settings, value) -> int | None:
     """The account a notification's clientState names, or None when it is not one we issued."""
     account, _, mac = str(value or "").partition(".")
-    if not account.isdigit() or len(account) > 12:
+    account_id = whole_number(account, max_digits=12)
+    if account_id is None or not mac.isascii():  # compare_digest takes ASCII text only
         return None
-    expected = _mac(settings, int(account))
-    return int(account) if hmac.compare_digest(expected.encode(), mac.encode()) else None
+    return account_id if hmac.compare_digest(_mac(settings, account_id), mac) else None
 
 
 # --- credentials --------------------------------------------------------------------------------------

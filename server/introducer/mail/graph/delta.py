@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from ..port import Changes, ChangedMessage, MailboxError
+from ..port import ChangeFeedUnavailable, Changes, ChangedMessage, MailboxError, NotFound
 from . import parse, payloads
 from .client import GraphClient, SyncStateGone
 
@@ -17,12 +17,18 @@ FRESH_MARGIN = timedelta(days=1)
 
 
 def _follow(client: GraphClient, url: str, params: dict | None = None) -> tuple[list[dict], str]:
-    """Every item of a delta round, following nextLinks, and the deltaLink that ends it."""
+    """Every item of a delta round, following nextLinks, and the deltaLink that ends it.
+
+    Quirk: where delta is not offered for a mailbox (an endpoint switched off, a tenant policy) it
+    answers 404; that is no missing message but a missing feed (ChangeFeedUnavailable)."""
     items: list[dict] = []
-    for page in client.pages(url, params, (PAGE_SIZE,)):
-        items.extend(page.get("value", []))
-        if "@odata.deltaLink" in page:
-            return items, page["@odata.deltaLink"]
+    try:
+        for page in client.pages(url, params, (PAGE_SIZE,)):
+            items.extend(page.get("value", []))
+            if "@odata.deltaLink" in page:
+                return items, page["@odata.deltaLink"]
+    except NotFound as exc:
+        raise ChangeFeedUnavailable(f"Graph delta is not available: {exc}") from exc
     raise MailboxError("a Graph delta round ended without a deltaLink")
 
 

@@ -202,8 +202,9 @@ class GraphMailbox:
                 retry_server_errors=True)
         for extra in mine[1:]:  # left by a race between two renewals: one is enough
             self._delete_subscription(extra["id"])
-        return WatchInfo(cursor=self.changes_since(None).cursor,
-                         expires_at=parse.when(subscription.get("expirationDateTime")))
+        # No delta round here: the cursor is the sync's business, and a mailbox without delta (404)
+        # must still be watched (renewing is not failing because the change feed is missing).
+        return WatchInfo(cursor="", expires_at=parse.when(subscription.get("expirationDateTime")))
 
     def _subscriptions(self) -> list[dict]:
         listed = self._client.get("subscriptions").get("value", [])

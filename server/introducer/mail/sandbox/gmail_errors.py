@@ -87,9 +87,9 @@ def rate_limited(reason: str = "userRateLimitExceeded", retry_after: int | None 
     return GmailError(403, message, reason, domain="usageLimits", retry_after=retry_after)
 
 
-def server_error(code: int = 500) -> GmailError:
+def server_error(code: int = 500, retry_after: int | None = None) -> GmailError:
     if code == 503:
-        return GmailError(503, "The service is currently unavailable.", "backendError")
+        return GmailError(503, "The service is currently unavailable.", "backendError", retry_after=retry_after)
     return GmailError(code, "Internal error encountered.", "backendError")
 
 

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 import requests
 
+from .faults import NotificationFaults
 from .google_identity import GoogleIdentity
 from .records import StaleCursor
 from .world import SandboxWorld
@@ -55,6 +56,7 @@ class Watches:
         self._watches: dict[str, Watch] = {}
         self._ids = itertools.count(2070443601311540)
         self.notifications: list[dict] = []
+        self.faults = NotificationFaults()  # dropped, duplicated, reordered pushes, when a test asks
         self._unsubscribe = world.subscribe(self._changed)
 
     def close(self) -> None:
@@ -98,14 +100,15 @@ class Watches:
 
     def _push(self, email: str, history_id: int, topic: str) -> None:
         envelope = pubsub_envelope(email, history_id, topic, next(self._ids), self._world.now())
-        with self._lock:
-            self.notifications.append(envelope)
-            del self.notifications[:-self._keep]
-        if self._deliver is not None:
-            try:
-                self._deliver(envelope)
-            except Exception:  # a failing receiver must not fail the mailbox change behind it
-                log.exception("gmail push delivery failed for %s", email)
+        for shaped in self.faults.shape(envelope):
+            with self._lock:
+                self.notifications.append(shaped)
+                del self.notifications[:-self._keep]
+            if self._deliver is not None:
+                try:
+                    self._deliver(shaped)
+                except Exception:  # a failing receiver must not fail the mailbox change behind it
+                    log.exception("gmail push delivery failed for %s", email)
 
 
 def push_to(url: str, identity: GoogleIdentity, service_account: str, audience: str | None = None,

@@ -102,6 +102,8 @@ class GraphFace:
         self.ids = IdBook(world)
         self.secret = secrets.token_bytes(32)  # signs delta tokens; a restarted face forgets its sync states
         self.faults = HttpFaults()
+        # False: ignore Prefer: IdType="ImmutableId" (a tenant or endpoint that answers changing REST ids)
+        self.honour_immutable_ids = True
         self.gauge = ConcurrencyGauge()
         self.requests: deque[RequestRecord] = deque(maxlen=100_000)  # bounded: the demo runs for days
         self.overlay: dict[tuple[str, str], dict] = {}  # PATCHed recipients of sent/received copies
@@ -144,9 +146,10 @@ class GraphFace:
         request_id = new_request_id()
         client_id = request.headers.get("client-request-id")
         prefer = parse_prefer(request.headers.getlist("Prefer"))
-        immutable = prefer.get("idtype", "").lower() == "immutableid"
+        asked = prefer.get("idtype", "").lower() == "immutableid"
+        immutable = asked and self.honour_immutable_ids
         path = request.path
-        record = dict(method=request.method, path=path, operation=None, mailbox=None, immutable_ids=immutable)
+        record = dict(method=request.method, path=path, operation=None, mailbox=None, immutable_ids=asked)
         try:
             operation, handler, params = self._route(request.method, path)
             record["operation"] = operation

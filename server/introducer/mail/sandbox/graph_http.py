@@ -78,13 +78,15 @@ class HttpFaults:
     after the work was done). Operation "*" matches every operation.
     """
 
-    _CODES = {429: ("TooManyRequests", "Too many requests; retry after the time in Retry-After."),
+    _CODES = {404: ("ResourceNotFound", "Resource not found for the segment 'delta'."),  # an endpoint not offered
+              429: ("TooManyRequests", "Too many requests; retry after the time in Retry-After."),
               503: ("ServiceUnavailable", "The service is temporarily unavailable."),
               504: ("GatewayTimeout", "The gateway timed out.")}
 
     def __init__(self) -> None:
         self._armed: dict[str, list[_Armed]] = defaultdict(list)
         self._lock = threading.Lock()
+        self.fired: dict[str, int] = defaultdict(int)  # operation -> armed answers given
 
     def arm(self, operation: str, status: int = 429, *, retry_after: int | None = 1, times: int = 1,
             after: bool = False) -> None:
@@ -102,6 +104,7 @@ class HttpFaults:
                 for i, armed in enumerate(pending):
                     if armed.after == after:
                         del pending[i]
+                        self.fired[operation] += 1
                         code, message = self._CODES.get(armed.status, ("InternalServerError", "Server error."))
                         headers = {"Retry-After": str(armed.retry_after)} if armed.retry_after is not None else {}
                         return GraphFault(armed.status, code, message, headers)

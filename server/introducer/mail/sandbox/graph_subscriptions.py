@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import requests
 
+from .faults import NotificationFaults
 from .graph_http import GraphFault, bad_request, subscription_not_found
 from .graph_ids import etag
 from .graph_render import iso
@@ -88,6 +89,7 @@ class Subscriptions:
             validation_timeout, notification_timeout, https_only
         self._subs: dict[str, Subscription] = {}
         self._pending: list[_Pending] = []
+        self.faults = NotificationFaults()  # dropped, duplicated, reordered notifications, when a test asks
         self._seen: dict[str, int] = {}  # the last history id looked at, per mailbox
         self.delivered: deque[Delivery] = deque(maxlen=10_000)
         self._lock = threading.RLock()
@@ -204,8 +206,9 @@ class Subscriptions:
                     continue
                 changes.append(self._change(sub, kind, m))
             if changes:
-                with self._lock:
-                    self._pending.append(_Pending("notification", sub.notification_url, {"value": changes}))
+                for shaped in self.faults.shape(_Pending("notification", sub.notification_url, {"value": changes})):
+                    with self._lock:
+                        self._pending.append(shaped)
 
     def _change(self, sub: Subscription, kind: str, m) -> dict:
         gid = self._face.ids.graph_id(m, sub.immutable)

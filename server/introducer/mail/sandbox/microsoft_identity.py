@@ -61,6 +61,7 @@ class SandboxMicrosoftIdentity:
         self.world = world
         self.tenant_id = tenant_id or str(uuid.uuid5(uuid.NAMESPACE_DNS, f"tenant.{world.domain}"))
         self.access_token_lifetime = access_token_lifetime
+        self.send_client_info = True  # False: token answers without client_info, as some endpoints give them
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         numbers = self._key.public_key().public_numbers()
         self.kid = b64url(hashlib.sha1(numbers.n.to_bytes(256, "big")).digest())
@@ -231,7 +232,7 @@ class SandboxMicrosoftIdentity:
             if nonce:
                 claims["nonce"] = nonce  # msal compares it with the hash it sent to authorize
             body["id_token"] = jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid})
-        if request.form.get("client_info") == "1":
+        if request.form.get("client_info") == "1" and self.send_client_info:
             body["client_info"] = b64url(json.dumps({"uid": caller.user_id, "utid": caller.tenant_id}).encode())
         return jsonify(body)
 

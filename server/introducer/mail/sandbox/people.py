@@ -5,6 +5,9 @@ real replies (`compose_reaction`). Rules, so the sandbox behaves like polite hum
 - only messages from a non-simulated user (an introducer's mailbox) are answered, never automatic ones;
 - a thread where they are in To together with someone else is an intro thread: they reply all once
   (`on_intro`), after `intro_reply_delay`; any later message in it (the handoff) gets nothing more;
+- a check-in after the handoff (the product's close-the-loop message, told by its X-Introducer-Key
+  step) gets a short "we did talk" reply when they answer intros (`on_intro`), and a note after a
+  "no" or a silence (decline_note, expiry_note) gets nothing: neither is a question about meeting;
 - anything else is a permission request or a nudge: the first one in a thread is answered once per
   `on_permission_request` after `reply_delay`; a nudge gets the answer if none is on its way yet;
   they never answer in a thread they started themselves (the requester's own ask);
@@ -16,6 +19,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -23,6 +27,7 @@ from sqlalchemy.engine import Connection
 
 from ...domain.model import Person
 from ..mime import people
+from ..port import KEY_HEADER
 from . import replies
 from . import schema as t
 from . import store
@@ -46,6 +51,7 @@ class Behaviour:
     intro_reply_delay: timedelta = timedelta(hours=3)
     style: str = "gmail"
     signature: str = ""
+    timezone: str = "UTC"  # where they live: their Date headers and quoted "On … wrote:" lines use it
 
     def __post_init__(self) -> None:
         for name, allowed in (("on_permission_request", ON_PERMISSION_REQUEST), ("after_ooo", AFTER_OOO),
@@ -56,6 +62,10 @@ class Behaviour:
             raise ValueError("on_permission_request 'ooo' needs ooo_until")
         if self.reply_delay < timedelta(0) or self.intro_reply_delay < timedelta(0):
             raise ValueError("delays cannot be negative")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone {self.timezone!r} is not a known time zone") from None
 
     @property
     def bounces(self) -> bool:
@@ -102,6 +112,15 @@ def is_automatic(em: EmailMessage) -> bool:
             or local in ("mailer-daemon", "postmaster") or em.get_content_type() == "multipart/report")
 
 
+NOTES = frozenset({"decline_note", "expiry_note"})  # news for the requester, nothing to answer
+
+
+def product_step(em: EmailMessage) -> str:
+    """The step of a message Introducer wrote ("close_loop"), from its key "intro-7:close_loop:requester"."""
+    parts = str(em[KEY_HEADER] or "").split(":")
+    return parts[1] if len(parts) >= 3 else ""
+
+
 def _sender(m: StoredMessage) -> str:
     found = people(m.sender)
     return found[0].email.lower() if found else ""
@@ -134,6 +153,13 @@ def plan(conn: Connection, now: datetime, me: User, msg: StoredMessage, sender: 
             _schedule(conn, me.email, msg, "intro", "reply", b.due(now, b.intro_reply_delay))
         return
     if thread and _sender(thread[0]) == me.email:
+        return
+    step = product_step(msg.parsed())
+    if step == "close_loop":
+        if b.on_intro == "reply":
+            _schedule(conn, me.email, msg, "checkin", None, b.due(now, b.intro_reply_delay))
+        return
+    if step in NOTES:
         return
     if b.answer() in ("agree", "decline", "question"):
         _schedule(conn, me.email, msg, "answer", b.answer(), b.due(now, b.reply_delay))
@@ -182,9 +208,11 @@ def compose_reaction(conn: Connection, now: datetime, me: User, r: Reaction) -> 
                                replies.out_of_office(b.ooo_until), now, replying_to=em,
                                extra_headers=replies.AUTO_REPLY_HEADERS)
     subject = replies.re_subject(str(latest["Subject"] or ""))
-    if r.kind == "answer":
-        text = replies.reply_body(replies.ANSWERS[r.answer], latest, style=b.style, signature=b.signature)
-        return replies.compose(me.person, _reply_to(latest), subject, text, now, replying_to=latest)
+    zone = ZoneInfo(b.timezone)
+    if r.kind in ("answer", "checkin"):
+        sentence = replies.CHECK_IN if r.kind == "checkin" else replies.ANSWERS[r.answer]
+        text = replies.reply_body(sentence, latest, style=b.style, signature=b.signature, tz=zone)
+        return replies.compose(me.person, _reply_to(latest), subject, text, now.astimezone(zone), replying_to=latest)
     # Reply all: whoever the newest message says to answer (Reply-To after a handoff) plus the others.
     seen: set[str] = set()
     to = _unique(_reply_to(latest) + list(people(latest["To"])), me.email, seen)
@@ -194,5 +222,5 @@ def compose_reaction(conn: Connection, now: datetime, me: User, r: Reaction) -> 
     if not to:
         return None
     text = replies.reply_body(replies.intro_sentence(me.person, trigger.parsed()), latest,
-                              style=b.style, signature=b.signature)
-    return replies.compose(me.person, to, subject, text, now, cc=cc, replying_to=latest)
+                              style=b.style, signature=b.signature, tz=zone)
+    return replies.compose(me.person, to, subject, text, now.astimezone(zone), cc=cc, replying_to=latest)

@@ -4,7 +4,7 @@ product's wording, so it lives here rather than in the product's templates.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone, tzinfo
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -18,6 +18,7 @@ ANSWERS = {
     "decline": "Thanks, but I'll have to pass for now. I hope you understand.",
     "question": "Sure — what's the company about? And what would they like from me?",
 }
+CHECK_IN = "We did — we had a good call last week and are meeting again soon. Thanks again for connecting us!"
 
 
 def _address(p: Person) -> Address:
@@ -68,9 +69,9 @@ def _who(em: EmailMessage) -> str:
     return f"{p.name} <{p.email}>" if p.name else f"<{p.email}>"
 
 
-def quoted(em: EmailMessage, style: str) -> str:
-    """The quoted history a mail client appends under a reply."""
-    sent = _sent_at(em)
+def quoted(em: EmailMessage, style: str, tz: tzinfo = timezone.utc) -> str:
+    """The quoted history a mail client appends under a reply, its time in the replier's zone `tz`."""
+    sent = _sent_at(em).astimezone(tz)
     original = text_of(em).rstrip()
     if style == "outlook":
         # Outlook does not quote with ">": it puts a header block above the original text.
@@ -93,13 +94,13 @@ def _sent_at(em: EmailMessage) -> datetime:
         return datetime.now().astimezone()
 
 
-def reply_body(sentence: str, em: EmailMessage, *, style: str, signature: str) -> str:
+def reply_body(sentence: str, em: EmailMessage, *, style: str, signature: str, tz: tzinfo = timezone.utc) -> str:
     parts = [sentence]
     if signature:
         parts.append(f"-- \n{signature}")
     if style == "mobile":
         parts.append("Sent from my iPhone")
-    return "\n\n".join(parts) + "\n\n" + quoted(em, style)
+    return "\n\n".join(parts) + "\n\n" + quoted(em, style, tz)
 
 
 def intro_sentence(me: Person, intro: EmailMessage) -> str:

@@ -1,6 +1,7 @@
 """The demo's cast: Dana the introducer, the people she knows, and Ann's ask waiting in her inbox."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from ...domain.model import Person
@@ -27,15 +28,19 @@ Ann
 """
 
 
+ZONE = "America/New_York"  # everyone lives in Dana's city, so quoted times match the page's clock
+
+
 def _cast(world: SandboxWorld) -> list[tuple[Person, Behaviour]]:
     back = (world.now() + timedelta(days=3)).date()
-    return [
+    cast = [
         (REQUESTER, Behaviour(on_permission_request="agree", on_intro="reply", intro_reply_delay=timedelta(hours=1))),
         (Person("Bob Stone", "bob@stonevc.example"),
          Behaviour(on_permission_request="agree", reply_delay=timedelta(hours=2), on_intro="reply",
                    signature="Bob Stone\nPartner, Stone VC")),
         (Person("Carol Diaz", "carol@clinico.example"),
-         Behaviour(on_permission_request="ooo", ooo_until=back, after_ooo="agree", style="outlook")),
+         # agrees once back, then never follows up on the intro: the requester gets a reminder
+         Behaviour(on_permission_request="ooo", ooo_until=back, after_ooo="agree", on_intro="never", style="outlook")),
         (Person("Evan Wu", "evan@northwind.example"),
          Behaviour(on_permission_request="decline", reply_delay=timedelta(hours=5), style="mobile")),
         (Person("Farah Khan", "farah@medisys.example"),
@@ -43,6 +48,7 @@ def _cast(world: SandboxWorld) -> list[tuple[Person, Behaviour]]:
                    signature="Farah Khan | Head of Partnerships, MediSys")),
         (Person("Gus Olsen", "gus@quiet.example"), Behaviour(on_permission_request="never", on_intro="never")),
     ]
+    return [(p, replace(b, timezone=ZONE)) for p, b in cast]
 
 
 def seed_demo(world: SandboxWorld) -> dict:

@@ -36,15 +36,16 @@ def connection_section(account: dict, connection: str, connect_url: str) -> dict
 
 
 def intros_section(action_url: str, intros: list[dict]) -> dict:
+    insights = buttons(button("Insights: how your intros went", action_url, action="insights"))
     if not intros:
         return section(paragraph("No intro in progress. Open a message that asks for an introduction and "
-                                 "click Introduce."), header="Intros in progress")
+                                 "click Introduce."), insights, header="Intros in progress")
     rows = []
     for view in intros:
         top = state_label(view["state"]) + (" · needs you" if view["needs_review"] else "")
         rows.append(decorated(party_names(view), top=top, bottom=view["next_step"],
                               button=button("Open", action_url, action="show", intro_id=str(view["id"]))))
-    return section(*rows, header="Intros in progress")
+    return section(*rows, insights, header="Intros in progress")
 
 
 def settings_section(action_url: str, policy: dict) -> dict:

@@ -9,9 +9,19 @@ ANSWERS = {"pending": "not answered yet", "needs_review": "answered: needs you",
 TIMELINE_SHOWN = 6
 
 
-def intro(action_url: str, view: dict, tz: str) -> dict:
-    return card(party_names(view), status_section(view), actions_section(action_url, view),
-                timeline_section(view, tz), section(buttons(button("Back to intros", action_url, action="home"))),
+PURPOSES = {"source": "This thread is the ask for this intro.", "permission:target": "This thread asks the target.",
+            "permission:requester": "This thread asks the requester.",
+            "intro": "This thread is the intro (and its handoff).", "note": "This thread is a note about this intro."}
+
+
+def intro(action_url: str, view: dict, tz: str, *, from_thread: bool = False) -> dict:
+    """`from_thread`: shown because the open thread belongs to this intro (so offer a new intro too)."""
+    lead = section(paragraph(PURPOSES.get(view.get("thread_purpose", ""), "This thread belongs to this intro."))) \
+        if from_thread else None
+    more = [button("Introduce someone else from this message", action_url, action="introduce")] if from_thread else []
+    return card(party_names(view), lead, status_section(view), actions_section(action_url, view),
+                timeline_section(view, tz),
+                section(buttons(*more, button("Back to intros", action_url, action="home"))),
                 subtitle=view["context"], name=f"intro-{view['id']}")
 
 

@@ -34,9 +34,11 @@
       const response = await fetch(`/sandbox/api/outlook/conversation?thread_id=${encodeURIComponent(message.threadId)}`);
       if (response.ok) conversationId = (await response.json()).conversationId;
     }
+    const text = message.text || "";
     return {itemType: "message", subject: message.subject || "", from: person(message.from),
             to: (message.to || []).map(person), cc: (message.cc || []).map(person), conversationId,
-            itemId: null, internetMessageId: null};
+            itemId: null, internetMessageId: null,
+            body: {getAsync: (type, callback) => callback({status: "succeeded", value: text})}};
   }
 
   window.addEventListener("message", async (ev) => {

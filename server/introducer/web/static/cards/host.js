@@ -13,6 +13,17 @@ const openButton = document.getElementById("trigger-open");
 const parentHost = window.parent !== window ? createSandboxHost(window.parent) : null;
 const state = {stack: [], threadId: null, lastTrigger: "home", busy: false};
 
+// Gmail sends the user's own zone (their Gmail setting); in the sandbox that is the introducer's zone.
+const world = await fetch("/sandbox/api/world").then((r) => r.json()).catch(() => null);
+const zone = world?.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** The zone's offset from UTC now, in milliseconds, as Google puts it beside the zone's id. */
+function offsetOf(timeZone) {
+  const now = new Date();
+  const wall = (tz) => new Date(now.toLocaleString("en-US", {timeZone: tz}));
+  return wall(timeZone) - wall("UTC");
+}
+
 function say(text) {
   statusEl.textContent = text || "";
 }
@@ -29,10 +40,9 @@ async function json(method, path, payload, headers = {}) {
 async function post(url, {parameters, inputs} = {}) {
   const absolute = new URL(url, window.location.href).href;
   const tokens = await json("POST", "/sandbox/api/gmail-addon/tokens", {url: absolute, thread_id: state.threadId});
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const event = {
     commonEventObject: {hostApp: "GMAIL", platform: "WEB", userLocale: navigator.language || "en",
-                        timeZone: {id: zone, offset: -new Date().getTimezoneOffset() * 60000},
+                        timeZone: {id: zone, offset: offsetOf(zone)},
                         ...(parameters ? {parameters} : {}), ...(inputs ? {formInputs: inputs} : {})},
     authorizationEventObject: {userOAuthToken: tokens.userOAuthToken, userIdToken: tokens.userIdToken,
                                systemIdToken: tokens.systemIdToken},
@@ -104,8 +114,11 @@ function openLink(link) {
 function showGmailAction(gmail) {
   if (!gmail) return replace(gmailEl);
   if (gmail.openCreatedDraftActionMarkup) {
+    // Gmail opens the draft in a compose window; the sandbox shows it in the mailbox beside this card.
+    const threadId = gmail.openCreatedDraftActionMarkup.draftThreadId;
     replace(gmailEl, h("p", {}, h("strong", {}, "Gmail opens the draft"),
-      ` the add-on created (draft ${gmail.openCreatedDraftActionMarkup.draftId}). Here: open Drafts in the mailbox.`));
+      threadId && parentHost ? ": it is open in the mailbox, with Send." : ": find it under Drafts in the mailbox."));
+    if (threadId) parentHost?.openThread?.(threadId).catch(() => {});
   } else if (gmail.updateDraftActionMarkup) {
     const m = gmail.updateDraftActionMarkup;
     const to = (m.updateToRecipients?.toRecipients || []).map((r) => r.email).join(", ");
@@ -124,7 +137,8 @@ openButton.addEventListener("click", () => trigger("open"));
 function opened(message) {
   state.threadId = message?.threadId || null;
   openButton.disabled = !state.threadId;
-  if (state.threadId) trigger("open");  // Gmail runs the contextual trigger when a message opens
+  // Gmail runs the contextual trigger when a message opens, and shows the homepage when none is open
+  trigger(state.threadId ? "open" : "home");
 }
 
 parentHost?.onOpenMessageChanged(opened);

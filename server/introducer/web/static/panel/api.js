@@ -1,11 +1,12 @@
 // The panel's client for /api/v1. The bearer token comes from the host adapter; a 401 asks it once more.
 
 export class ApiError extends Error {
-  constructor(status, code, message, findings = []) {
+  constructor(status, code, message, findings = [], fields = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.findings = findings;
+    this.fields = fields; // field path -> what to fix there, in plain words
   }
 }
 
@@ -29,7 +30,8 @@ export function createApi(base, host) {
     const data = await response.json().catch(() => null);
     if (!response.ok) {
       const error = (data && data.error) || {};
-      throw new ApiError(response.status, error.code || "error", error.message || response.statusText, error.findings || []);
+      throw new ApiError(response.status, error.code || "error", error.message || response.statusText, error.findings || [],
+                         error.fields || {});
     }
     return data;
   }
@@ -39,11 +41,15 @@ export function createApi(base, host) {
     updateMe: (changes) => call("PATCH", "/me", changes),
     intros: (states) => call("GET", "/intros" + (states ? `?state=${encodeURIComponent(states.join(","))}` : "")),
     intro: (id) => call("GET", `/intros/${id}`),
+    forThread: (threadId, messageId) => call("GET", "/intros/for-thread?" + new URLSearchParams(
+      Object.entries({thread_id: threadId, message_id: messageId}).filter(([, v]) => v))),
+    prefill: (message) => call("POST", "/intros/prefill", message),
     check: (spec) => call("POST", "/intros/check", spec),
     start: (spec) => call("POST", "/intros", spec),
     cancel: (id) => call("POST", `/intros/${id}/cancel`),
     consent: (id, role, answer) => call("POST", `/intros/${id}/consent`, {role, answer}),
     sendNow: (id) => call("POST", `/intros/${id}/send-now`),
+    insights: (months) => call("GET", `/insights?months=${months}`),
     settings: () => call("GET", "/settings"),
     updateSettings: (changes) => call("PATCH", "/settings", changes),
   };

@@ -46,12 +46,18 @@ export function createIntroList({onOpen}) {
   };
 }
 
-export function createIntroDetail({api, onBack, onChanged}) {
+const PURPOSE = {source: "This thread is the ask for this intro.", "permission:target": "This thread asks the target.",
+                 "permission:requester": "This thread asks the requester.", intro: "This thread is the intro (and its handoff).",
+                 note: "This thread is a note about this intro."};
+
+/** One intro in detail. `lead`: a line above it (the open thread's part in it); no `onBack`: no back link. */
+export function createIntroDetail({api, onBack, onChanged, label = "Intro detail"}) {
   const body = h("div", {class: "detail-body"});
   const status = h("p", {class: "form-status", role: "status"});
-  const el = h("section", {class: "intro-detail", "aria-label": "Intro detail"},
-    h("button", {type: "button", class: "link back", onclick: () => onBack()}, "← All intros"), body, status);
+  const el = h("section", {class: "intro-detail", "aria-label": label},
+    onBack ? h("button", {type: "button", class: "link back", onclick: () => onBack()}, "← All intros") : null, body, status);
   let intro = null;
+  let purpose = null; // what the open thread is for, when this shows the open thread's intro
   let confirmCancel = false;
 
   async function act(label, fn) {
@@ -59,12 +65,14 @@ export function createIntroDetail({api, onBack, onChanged}) {
     try {
       const result = await fn();
       intro = result.intro || result;
-      status.textContent = result.sent !== undefined ? `Sent ${result.sent} message(s).` : "Done.";
+      status.textContent = result.sent !== undefined ? `Sent ${result.sent} message${result.sent === 1 ? "" : "s"}.` : "Done.";
       render();
-      onChanged();
     } catch (err) {
       status.textContent = err.message;
+      // what was refused was refused because the intro moved on: show where it is now
+      try { intro = await api.intro(intro.id); render(); } catch { /* keep what is shown */ }
     }
+    onChanged();
   }
 
   function consentRows() {
@@ -100,6 +108,7 @@ export function createIntroDetail({api, onBack, onChanged}) {
   function render() {
     if (!intro) return replace(body, h("p", {class: "muted"}, "Loading…"));
     replace(body,
+      purpose ? h("p", {class: "thread-purpose"}, PURPOSE[purpose] || "This thread belongs to this intro.") : null,
       h("h2", {}, `${intro.requester.name} → ${intro.target.name}`),
       h("p", {class: "badges"}, badge(intro.state), intro.needs_review ? reviewBadge() : null),
       intro.context ? h("p", {class: "context"}, intro.context) : null,
@@ -121,7 +130,12 @@ export function createIntroDetail({api, onBack, onChanged}) {
   return {
     el,
     get id() { return intro && intro.id; },
-    show(view) { intro = view; confirmCancel = false; status.textContent = ""; render(); },
+    show(view) {
+      if (!view || !intro || view.id !== intro.id) { confirmCancel = false; status.textContent = ""; }
+      intro = view;
+      purpose = view?.thread_purpose || null;
+      render();
+    },
     async refresh() {
       if (!intro) return;
       try {

@@ -1,4 +1,5 @@
-// The account's settings: draft or send per step, handoff mode and trigger, nudge timing. Saved on change.
+// The account's settings: the name intros are signed with, draft or send per step, handoff mode and trigger,
+// nudge timing. Saved on change.
 import { h, replace } from "./dom.js";
 
 const MODES = [["draft", "Draft for me to send"], ["send", "Send automatically"]];
@@ -18,10 +19,11 @@ const DAYS = [
   ["close_loop_after_days", "Check in after the handoff (empty: never)"],
 ];
 
-export function createSettings({api, onSaved}) {
+export function createSettings({api, me = {}, onSaved, onNameSaved}) {
   const status = h("p", {class: "form-status", role: "status"});
   const form = h("form", {class: "settings", "aria-label": "Settings", novalidate: true});
   let policy = null;
+  let name = me.name || "";
 
   const select = (key, options) => h("select", {name: key, id: `s-${key}`},
     options.map(([value, label]) => h("option", {value, selected: policy[key] === value}, label)));
@@ -29,6 +31,9 @@ export function createSettings({api, onSaved}) {
 
   function render() {
     replace(form,
+      h("fieldset", {}, h("legend", {}, "You"), row("Your name, as intros are signed",
+        h("input", {type: "text", name: "your_name", id: "s-your_name", maxlength: 200, autocomplete: "name",
+                    required: true, value: name}))),
       h("fieldset", {}, h("legend", {}, "Each step"), STEPS.map(([key, label]) => row(label, select(key, MODES))),
         row(SUBJECT[1], select(SUBJECT[0], SUBJECT[2]))),
       h("fieldset", {}, h("legend", {}, "Handoff"),
@@ -43,6 +48,7 @@ export function createSettings({api, onSaved}) {
   form.addEventListener("change", async (ev) => {
     const control = ev.target;
     const key = control.name;
+    if (key === "your_name") return saveName(control.value);
     let value = control.value;
     if (control.type === "checkbox") value = control.checked;
     else if (control.type === "number") value = control.value === "" ? (key === "close_loop_after_days" ? null : NaN) : Number(control.value);
@@ -56,6 +62,19 @@ export function createSettings({api, onSaved}) {
       status.textContent = err.message;
     }
   });
+
+  async function saveName(value) {
+    if (!value.trim()) { status.textContent = "Enter the name you sign intros with."; return; }
+    status.textContent = "Saving…";
+    try {
+      const account = await api.updateMe({name: value});
+      name = account.name;
+      status.textContent = "Saved.";
+      onNameSaved?.(account);
+    } catch (err) {
+      status.textContent = err.message;
+    }
+  }
 
   return {
     el: form,

@@ -1,9 +1,9 @@
 // The sandbox page's side of the panel's host adapter (see panel/hosts/sandbox.js): answers the panel's
 // requests and tells it when the open message changes.
 
-export function serveHost(frame, {getOpenMessage, getToken, suggestPeople, onChanged}) {
+export function serveHost(frame, {getOpenMessage, getToken, suggestPeople, openThread, onChanged}) {
   const origin = window.location.origin;
-  const methods = {getOpenMessage, getToken, suggestPeople};
+  const methods = {getOpenMessage, getToken, suggestPeople, openThread};
 
   window.addEventListener("message", async (ev) => {
     if (ev.origin !== origin || ev.source !== frame.contentWindow || !ev.data) return;

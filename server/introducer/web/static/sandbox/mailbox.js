@@ -81,6 +81,7 @@ export function createMailbox({title, listEl, readerEl, replyForm, call, onOpenM
       data = await call("GET", `${base()}/threads/${encodeURIComponent(threadId)}`);
     } catch (err) {
       threadId = null;
+      if (!person.simulated) onOpenMessage(null);
       replace(readerEl, h("p", {class: "muted"}, "This thread is gone (a sent draft leaves its thread)."));
       replyForm.hidden = true;
       return;
@@ -95,7 +96,9 @@ export function createMailbox({title, listEl, readerEl, replyForm, call, onOpenM
     if (!person.simulated) {
       const read = data.messages.filter((m) => !m.draft_id);
       const last = read[read.length - 1];
-      if (last) onOpenMessage({from: last.from[0] || null, to: last.to, cc: last.cc, subject: last.subject, threadId});
+      // the panel reads the newest message as a mail client hands it to an add-in: headers and its text
+      if (last) onOpenMessage({from: last.from[0] || null, to: last.to, cc: last.cc, subject: last.subject, threadId,
+                               itemId: last.id, text: last.text});
     }
   }
 
@@ -120,6 +123,7 @@ export function createMailbox({title, listEl, readerEl, replyForm, call, onOpenM
     get email() { return person && person.email; },
     async show(next) {
       if (!person || next.email !== person.email) {
+        onOpenMessage(null); // another mailbox: the introducer's open message is closed
         threadId = null;
         shownList = shownThread = "";
         replace(readerEl, h("p", {class: "muted"}, "Open a thread to read it."));
@@ -131,5 +135,6 @@ export function createMailbox({title, listEl, readerEl, replyForm, call, onOpenM
       await refreshList();
     },
     async refresh() { await Promise.all([refreshList(), refreshThread()]); },
+    open,
   };
 }

@@ -21,8 +21,12 @@ async function call(method, path, body) {
   return data;
 }
 
-function say(text) {
+let sayTimer = null;
+/** News in the status line; it fades after a while (0: stays until the next news), so it never outlives its truth. */
+function say(text, ms = 8000) {
   statusEl.textContent = text || "";
+  clearTimeout(sayTimer);
+  if (text && ms) sayTimer = setTimeout(() => { statusEl.textContent = ""; }, ms);
 }
 
 const hours = (seconds) => {
@@ -106,15 +110,35 @@ const bridge = serveHost(frame, {
     if (!state.token || fresh) state.token = (await call("POST", "/sandbox/api/session", {email: state.introducer})).token;
     return state.token;
   },
+  async openThread({threadId}) {
+    if (mailbox.email !== state.introducer) await select(state.introducer);
+    await mailbox.open(threadId);
+  },
   suggestPeople: () => (state.world ? state.world.people.filter((p) => p.simulated).map(({name, email}) => ({name, email})) : []),
   onChanged: () => refresh(),
 });
 
-for (const button of document.querySelectorAll(".clock button[data-hours]")) {
+function clockBody(button) {
+  if (button.dataset.next) return {next: true};
+  if (button.dataset.days) return {days: Number(button.dataset.days)};
+  return {hours: Number(button.dataset.hours)};
+}
+
+function moved(result, button) {
+  const at = when(result.now, {weekday: "short"});
+  if (button.dataset.next) {
+    return result.event ? `Next event (${at}): ${result.event.what}.`
+      : "Nothing is scheduled: the next step is yours (see the panel and the drafts).";
+  }
+  return `Clock moved ${button.textContent} to ${at}.`;
+}
+
+for (const button of document.querySelectorAll(".clock button")) {
   button.addEventListener("click", async () => {
-    say(`Moving the clock ${button.textContent}…`);
+    say(`Moving the clock (${button.textContent})…`, 0);
     try {
-      afterAction(await call("POST", "/sandbox/api/clock", {hours: Number(button.dataset.hours)}), `Clock moved ${button.textContent}.`);
+      const result = await call("POST", "/sandbox/api/clock", clockBody(button));
+      afterAction(result, moved(result, button));
     } catch (err) { say(err.message); }
   });
 }

@@ -38,6 +38,21 @@ export function readItem() {
   };
 }
 
+/** The open message's text (Mailbox 1.1 body.getAsync), for the panel's suggestions; "" when it cannot be read. */
+function readText(item) {
+  return new Promise((resolve) => {
+    if (!item?.body?.getAsync) return resolve("");
+    try {
+      item.body.getAsync(Office.CoercionType.Text, (result) => resolve(result.status === SUCCEEDED ? result.value || "" : ""));
+    } catch { resolve(""); }
+  });
+}
+
+export async function readOpenMessage() {
+  const message = readItem();
+  return message ? {...message, text: await readText(Office.context.mailbox.item)} : null;
+}
+
 export async function insertIntoCompose(subject, html, to) {
   const item = Office.context.mailbox.item;
   if (!isCompose(item)) throw new Error("Open a new message (or a reply) to insert the intro into it.");
@@ -60,8 +75,8 @@ export async function createOfficeHost(root) {
                                                                active: isCompose(Office.context.mailbox.item)});
 
   // A pinned task pane stays open while the user moves between messages (Mailbox 1.5)
-  Office.context.mailbox.addHandlerAsync?.(Office.EventType.ItemChanged, () => {
-    const message = readItem();
+  Office.context.mailbox.addHandlerAsync?.(Office.EventType.ItemChanged, async () => {
+    const message = await readOpenMessage();
     for (const callback of listeners) callback(message);
     refreshCompose();
   });
@@ -70,7 +85,7 @@ export async function createOfficeHost(root) {
   refreshCompose();
   return {
     getToken: (options) => auth.getToken(options),
-    getOpenMessage: async () => readItem(),
+    getOpenMessage: () => readOpenMessage(),
     onOpenMessageChanged: (callback) => listeners.push(callback),
     insertIntoCompose,
   };

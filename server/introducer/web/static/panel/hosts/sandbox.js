@@ -37,6 +37,7 @@ export function createSandboxHost(parentWindow, origin = window.location.origin,
     getOpenMessage: () => ask("getOpenMessage"),
     getToken: (options) => ask("getToken", options || {}),
     suggestPeople: () => ask("suggestPeople"),
+    openThread: (threadId) => ask("openThread", {threadId}),
     onOpenMessageChanged: (callback) => listeners.push(callback),
     changed: () => parentWindow.postMessage({type: "introducer:changed"}, origin),
   };
