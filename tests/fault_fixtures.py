@@ -21,7 +21,7 @@ from introducer.mail.sandbox.people import Behaviour
 from introducer.service import intros, views, watches
 from introducer.worker import run_once
 from outlook_fixtures import close, outlook_demo_for
-from workflow_fixtures import ANN, BOB, spec_data
+from workflow_fixtures import ANN, BOB, outbound_keys, spec_data
 
 TARGETS = [BOB,
            {"name": "Tess Ruiz", "email": "tess@ruizlabs.example", "blurb": "runs sales at Ruiz Labs, clinic tools"},
@@ -151,9 +151,11 @@ def view(rig, intro_id: int) -> dict:
 
 
 def received(rig, email: str, fragment: str) -> int:
-    """How many messages whose key contains `fragment` reached `email`'s mailbox (not drafts)."""
+    """How many messages whose readable name (`intro-<id>:<step>:<role>`) contains `fragment` reached
+    `email`'s mailbox (not drafts). Keys on the wire are MACs, so they are looked up in the store."""
+    keys = outbound_keys(rig.container.uow, fragment)
     return sum(1 for t in rig.world.mailbox_threads(email) for m in rig.world.thread(email, t.thread_id)
-               if not m.is_draft and fragment in str(m.parsed().get("X-Introducer-Key", "")))
+               if not m.is_draft and str(m.parsed().get("X-Introducer-Key", "")) in keys)
 
 
 def run_workflow(rig, *, intros_count: int = 3, each_hour=None) -> Outcome:
