@@ -76,7 +76,8 @@ def test_three_intros_from_different_fields_read_naturally(data, greeting, intro
 
     # the etiquette: subject format, both sides' benefits, the requester schedules, concise
     assert intro["subject"] == f"Intro: {requester} meets {target} – {data['context']}"
-    assert out["lint"] == []
+    # the only finding is the reminder that "the requester asked" rests on the introducer's word
+    assert [f["code"] for f in out["lint"]] == ["consent_on_your_word"]
     assert len(text.split()) < 200
 
     assert text.splitlines()[0] == greeting
@@ -163,6 +164,7 @@ def test_every_phrasing_keeps_the_etiquette():
         data["requester"]["email"] = f"tom{i}@kite.example"
         spec = parse_spec(data)
         written = compose.intro(spec, renderer, Policy())
-        assert lint_spec(spec) + lint_intro(spec, written) == [], written.text
+        findings = lint_spec(spec) + lint_intro(spec, written)
+        assert [f.code for f in findings] == ["consent_on_your_word"], written.text
         handovers.add(written.text.strip().split("\n\n")[4])
     assert len(handovers) == 3  # each way of handing over to the requester is used, and each passes
