@@ -101,3 +101,28 @@ def test_only_simulated_people_reply_from_the_sandbox_box_and_replies_need_text(
     ann_thread = threads_of(client, ANN)[0]["thread_id"]
     empty = client.post(f"/sandbox/api/mailboxes/{ANN}/threads/{ann_thread}/reply", json={"text": "  "})
     assert empty.status_code == 400
+
+
+@pytest.mark.parametrize("body, words", [
+    ({"from": {"name": "Bob", "email": "bob@"}, "text": "Yes"}, "from email"),
+    ({"from": {"name": "Bob", "email": BOB}, "text": ""}, "text:"),
+    ({"from": {"name": "Bob", "email": BOB}, "text": "Yes", "extra_headers": [["X-A", "b\r\nBcc: x@y.example"]]},
+     "extra_headers"),
+    ({"from": {"name": "Bob", "email": BOB}, "text": "Yes", "in_reply_to": "<a@b>\r\nBcc: x@y.example"},
+     "cannot be written"),
+    ({"from": {"name": "Bob", "email": BOB}, "text": "Yes", "spoofed": "yes"}, "spoofed"),
+])
+def test_mail_from_outside_the_world_is_checked_like_any_input(client, body, words):
+    response = client.post(f"/sandbox/api/mailboxes/{DANA}/receive", json=body)
+    assert response.status_code == 400 and words in response.get_json()["error"]["message"], response.get_json()
+
+
+def test_a_spoofed_message_from_outside_arrives_with_failing_sender_checks(client):
+    answer = client.post(f"/sandbox/api/mailboxes/{DANA}/receive", json={
+        "from": {"name": "Bob Stone", "email": BOB}, "subject": "Hi", "text": "Yes please", "spoofed": True})
+    assert answer.status_code == 200
+    thread_id = answer.get_json()["thread_id"]
+    [message] = client.get(f"/sandbox/api/mailboxes/{DANA}/threads/{thread_id}").get_json()["messages"]
+    assert message["from"] == [{"name": "Bob Stone", "email": BOB}]
+    [stored] = client.application.extensions["introducer"].world.thread(DANA, thread_id)
+    assert "dmarc=fail" in str(stored.parsed()["Authentication-Results"])

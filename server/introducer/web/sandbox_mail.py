@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app
 
 from ..domain.address import InvalidAddress, person
-
 from ..mail.mime import people, text_of
 from ..mail.port import NotFound
 from ..mail.sandbox import replies
@@ -157,8 +156,8 @@ def receive(email: str):
     """A message from someone outside the world (a stranger, or somebody forging a party's address)."""
     user = _user(email)
     data = json_object()
-    check_shape(data, {"from": {"name": str, "email": str}, "subject": str, "text": str, "in_reply_to": str, "spoofed": bool,
-                       "extra_headers": list})
+    check_shape(data, {"from": {"name": str, "email": str}, "subject": str, "text": str, "in_reply_to": str,
+                       "spoofed": bool, "extra_headers": list})
     given = data.get("from") or {}
     try:
         sender = person(given.get("name") or "", given.get("email") or "", "from")
@@ -174,11 +173,14 @@ def receive(email: str):
             raise bad_request("extra_headers: a list of [name, value] pairs without line breaks.")
         extra.append((item[0], item[1]))
     world = _world()
-    parent = None
-    if data.get("in_reply_to"):
-        parent = EmailMessage()
-        parent["Message-ID"] = data["in_reply_to"]
-    raw = replies.compose(sender, [user.person], str(data.get("subject") or "(no subject)"), text, world.now(),
-                          replying_to=parent, extra_headers=tuple(extra))
+    try:
+        parent = None
+        if data.get("in_reply_to"):
+            parent = EmailMessage()
+            parent["Message-ID"] = data["in_reply_to"]
+        raw = replies.compose(sender, [user.person], str(data.get("subject") or "(no subject)"), text, world.now(),
+                              replying_to=parent, extra_headers=tuple(extra))
+    except ValueError as exc:  # a header the email package refuses (a line break, a bad name)
+        raise bad_request(f"The message cannot be written: {exc}") from None
     got = world.receive(user.email, raw, authenticated=not data.get("spoofed"))
     return {"message_id": got.id, "thread_id": got.thread_id, **settle()}
