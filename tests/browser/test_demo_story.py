@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from a11y import assert_accessible
@@ -116,8 +117,12 @@ def test_the_demo_story_shows_every_promise_with_next_event(browser, story, widt
             expect(panel.locator(".notice")).to_be_hidden(timeout=5_000)
             banner_checked = True
         if drafts.count():
-            with page.expect_response(lambda r: "/drafts/" in r.url and r.request.method == "POST"):
-                drafts.first.click()
+            try:
+                with page.expect_response(lambda r: "/drafts/" in r.url and r.request.method == "POST",
+                                          timeout=10_000):
+                    drafts.first.click(timeout=5_000)
+            except PlaywrightTimeout:
+                pass  # the simulated people changed the list under the click; look again
             continue
         with page.expect_response(lambda r: r.url.endswith("/sandbox/api/clock")) as answer:
             page.get_by_role("button", name="Next event").click()

@@ -149,8 +149,8 @@ def upcoming(deps: Deps, limit: int = 20) -> list[dict]:
         for work in uow.due.next_pending(limit):
             account = uow.accounts.get(work.account_id)
             intro = uow.intros.get(work.intro_id, work.account_id)
-            if account is None or account.status != "active" or intro is None:
-                continue
+            if account is None or account.status != "active" or intro is None or work.kind not in WHAT:
+                continue  # internal checks (a waiting draft's hourly look) are not events anyone sees
             at = work.due_at
             if work.kind != "handoff":
                 at = next_send_time(at, account.timezone or "UTC", deps.window)
