@@ -73,11 +73,14 @@ def sync_account(deps: Deps, account_id: int) -> int:
         else:
             named = {m.thread_id for m in changes.messages}
             threads = uow.intros.tracked_among(account_id, named)
-        # A reply can land before we record the thread of the message it answers (the provider call has
-        # returned in another process, its commit not yet made): while a send is in flight, changes in
-        # threads we do not know yet are read again on the next sync rather than passed over.
-        hold = bool(not reset and named - threads and uow.outbound.in_flight(account_id, deps.clock()))
     threads = set(threads) | adopt_sent_elsewhere(deps, account_id, changes, set(threads), mailbox)
+    # A reply can land before we record the thread of the message it answers (the provider call has
+    # returned in another process, its commit not yet made): while a send is in flight, changes in
+    # threads we do not know yet are read again on the next sync rather than passed over.
+    hold = False
+    if not reset and named - threads:
+        with deps.uow() as uow:
+            hold = uow.outbound.in_flight(account_id, deps.clock())
     crash_point("sync.mid")
     read = [process_thread(deps, account_id, thread_id, mailbox) for thread_id in sorted(threads)]
     if not all(read) or hold:
