@@ -101,6 +101,8 @@ DATABASE_URL="${ADMIN_URL%/*}/$DB_NAME"
   echo "INTRODUCER_POLL_SECONDS=1"
   echo "INTRODUCER_SYNC_SECONDS=1"
   echo "INTRODUCER_DISPATCH_SECONDS=1"
+  # a killed worker's claimed work is taken over after 20 s (sync requests and due nudges: 50 s), not minutes
+  echo "INTRODUCER_LEASE_SECONDS=20"
   echo "INTRODUCER_SEND_WINDOW='00:00-23:59 Mon-Sun'"  # nudges may go out whenever the test runs
   cat "$DIR/standins.env"
 } > "$DIR/introducer.env"

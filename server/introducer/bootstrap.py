@@ -10,7 +10,7 @@ import ipaddress
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -66,6 +66,7 @@ def build(settings: Settings, *, world=None, clock: Callable[[], datetime] | Non
         clock=clock,
         renderer=JinjaRenderer(override_dir=settings.templates_dir),
         window=parse_window(settings.send_window),
+        lease=timedelta(seconds=settings.lease_seconds),
         worker_id=settings.worker_id or f"{socket.gethostname()}:{os.getpid()}",
         consent_links=_consent_links(settings, clock),
         message_keys=MessageKeys(settings.secret("secret_key")),

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         600.0, gt=0, description="With push: base interval of the safety-net read of each mailbox (Gmail; Outlook "
                                  "x1.5). A quarter of it while an intro awaits an answer, x6 with nothing open.")
     dispatch_seconds: float = Field(30.0, description="How often the worker looks for due nudges and pending sends.")
+    lease_seconds: float = Field(120.0, gt=0, description=(
+        "How long a send stays with a worker that stopped answering before another worker takes it over; "
+        "sync requests and due nudges, which can take longer, are held 2.5 times as long."))
     sync_seconds: float = Field(2.0, description="How often the worker handles recorded sync requests (from webhooks).")
     worker_id: str | None = Field(None, description="Name of this worker in row claims. Default: host name and pid.")
     sandbox: bool = Field(False, description="Serve the sandbox mail world and its page. On in `introducer demo`; "

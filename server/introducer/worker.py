@@ -14,10 +14,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from .bootstrap import Container
+from .service.deps import Deps
 from .service import ingest, nudges, outbound, progress, reconcile, watches
 
 log = logging.getLogger("introducer.worker")
-SYNC_LEASE = timedelta(minutes=5)  # far longer than a sync takes; a dead worker's request waits this long
+SYNC_LEASE = Deps.lease * 2.5  # the default Deps.long_lease: how long a dead worker's sync request waits
 RECONCILE_TICK = 60.0  # how often the worker looks for mailboxes due a reconciliation read
 
 
@@ -45,10 +46,10 @@ def run_sync_requests(c: Container, limit: int = 20) -> int:
 
     Each is leased by one worker and deleted only after the mailbox was read (the cursor moved past
     what was read): a worker that dies in between leaves the lease to run out, and another worker
-    takes the request then (SYNC_LEASE)."""
+    takes the request then (Deps.long_lease)."""
     worker = c.deps.worker_id
     with c.uow() as uow:
-        taken = uow.sync.take(limit, c.deps.clock(), worker, SYNC_LEASE)
+        taken = uow.sync.take(limit, c.deps.clock(), worker, c.deps.long_lease)
         uow.commit()
     for index, (account_id, version) in enumerate(taken):
         if c.deps.stopping.is_set():  # asked to stop: give the rest back now rather than when the lease ends

@@ -130,3 +130,27 @@ def test_a_message_recorded_under_a_readable_key_before_keys_became_macs_is_not_
         workflow.ask(ctx, workflow.Role.TARGET)
         uow.commit()
     assert len(_rows(demo)) == 1
+
+
+def test_the_configured_lease_decides_when_a_dead_workers_send_is_taken_over(demo):
+    """INTRODUCER_LEASE_SECONDS: a shorter lease hands a dead worker's send to another worker sooner."""
+    demo.deps.lease = timedelta(seconds=20)
+    _send_mode(demo)
+    demo.world.faults.arm("send", Crash())
+    with pytest.raises(Crash):
+        intros.start_intro(demo.deps, demo.account_id, demo.spec())
+    demo.world.advance(timedelta(seconds=19))
+    assert outbound.retry_pending(demo.deps) == 0  # still the dead worker's
+    demo.world.advance(timedelta(seconds=2))
+    outbound.retry_pending(demo.deps)
+    assert [r.status for r in _rows(demo)] == ["sent"]
+    assert _permission_copies(demo) == 1
+
+
+def test_the_lease_setting_reaches_the_worker(tmp_path):
+    from introducer.bootstrap import build
+    from introducer.config import Settings
+
+    container = build(Settings(data_dir=tmp_path, lease_seconds=20, sandbox=False))
+    assert (container.deps.lease, container.deps.long_lease) == (timedelta(seconds=20), timedelta(seconds=50))
+    assert build(Settings(data_dir=tmp_path / "default", sandbox=False)).deps.lease == outbound.LEASE

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Callable
 
 from ..domain.business_time import SendWindow
@@ -27,11 +27,19 @@ class Deps:
     window: SendWindow = field(default_factory=SendWindow)
     consent_links: Callable | None = None  # (intro_id, role, account_id=) -> {"yes": url, "no": url}
     worker_id: str = "worker"
+    # how long a claimed send stays with its worker if that worker dies (longer jobs: long_lease)
+    lease: timedelta = timedelta(minutes=2)
     # keys of our outbound messages (a MAC under the secret key); bootstrap passes the configured secret
     message_keys: MessageKeys = field(default_factory=MessageKeys.random)
     # Set when the process is asked to stop: loops over claimed work finish the item in hand and give
     # the rest back instead of holding it until its lease runs out.
     stopping: threading.Event = field(default_factory=threading.Event)
+
+
+    @property
+    def long_lease(self) -> timedelta:
+        """The lease of a sync request or a due nudge: jobs that read a mailbox take longer than one send."""
+        return self.lease * 2.5
 
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

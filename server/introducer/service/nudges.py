@@ -22,14 +22,13 @@ from .ingest import human_reply, process_thread
 from .outbound import After, record, run_after
 from .workflow import Ctx, expire, post_handoff, record_reply
 
-LEASE = timedelta(minutes=5)
 
 
 def dispatch_due(deps: Deps, limit: int = 50) -> int:
     """Claim and handle due rows; returns how many were handled."""
     now = deps.clock()
     with deps.uow() as uow:
-        claimed = [(w.id, w.account_id, w.kind) for w in uow.due.claim(now, deps.worker_id, limit, LEASE)]
+        claimed = [(w.id, w.account_id, w.kind) for w in uow.due.claim(now, deps.worker_id, limit, deps.long_lease)]
         uow.commit()
     for index, (work_id, account_id, kind) in enumerate(claimed):
         if deps.stopping.is_set():  # asked to stop: give the rest back now rather than when the lease ends

@@ -24,7 +24,7 @@ from ..store.models import Intro, Outbound
 from ..crashpoints import crash_point
 from .deps import Deps, log
 
-LEASE = timedelta(minutes=2)
+LEASE = Deps.lease  # the default; INTRODUCER_LEASE_SECONDS sets Deps.lease
 RETRY_AFTER = timedelta(minutes=1)
 
 THREAD_PURPOSE = {
@@ -135,7 +135,7 @@ def _claim(deps: Deps, outbound_id: int):
             update(Outbound)
             .where(Outbound.id == outbound_id, Outbound.status == "pending",
                    or_(Outbound.claimed_until.is_(None), Outbound.claimed_until < now))
-            .values(attempts=Outbound.attempts + 1, claimed_until=now + LEASE, updated_at=now)
+            .values(attempts=Outbound.attempts + 1, claimed_until=now + deps.lease, updated_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed != 1:
