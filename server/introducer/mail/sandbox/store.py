@@ -9,7 +9,7 @@ import re
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..mime import message_ids, parse, text_of
@@ -101,15 +101,21 @@ def place(conn: Connection, mailbox: str, subject: str, refs: list[str], request
 
 def record(conn: Connection, mailbox: str, kind: str, message_id: str, thread_id: str,
            label_ids: tuple[str, ...] | list[str], retention: int) -> int:
-    """Append a history record under the mailbox's next id, dropping the oldest beyond retention."""
-    user = conn.execute(select(t.users.c.history_id, t.users.c.history_floor)
-                        .where(t.users.c.email == mailbox)).one()
-    hid = user.history_id + 1
-    floor = max(user.history_floor, hid - retention)
-    conn.execute(update(t.users).where(t.users.c.email == mailbox).values(history_id=hid, history_floor=floor))
+    """Append a history record under the mailbox's next id, dropping the oldest beyond retention.
+
+    The id is taken by one UPDATE .. RETURNING, not read and then written: several processes write the
+    same world file (the web app and every worker), and each must get an id of its own."""
+    users = t.users.c
+    following = users.history_id + 1
+    hid, floor = conn.execute(
+        update(t.users).where(users.email == mailbox)
+        .values(history_id=following,
+                history_floor=case((following - retention > users.history_floor, following - retention),
+                                   else_=users.history_floor))
+        .returning(users.history_id, users.history_floor)).one()
     conn.execute(insert(t.history).values(mailbox=mailbox, id=hid, kind=kind, message_id=message_id,
                                           thread_id=thread_id, label_ids=json.dumps(sorted(label_ids))))
-    if floor > user.history_floor:
+    if floor > 0 and floor == hid - retention:  # the floor moved with this record
         conn.execute(delete(t.history).where(t.history.c.mailbox == mailbox, t.history.c.id <= floor))
     return hid
 

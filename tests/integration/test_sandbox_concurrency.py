@@ -1,0 +1,84 @@
+"""Several processes share one sandbox world file (the web app, and any number of workers): history ids,
+which every mailbox change takes, are handed out once each however the writers interleave."""
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from introducer.mail.sandbox import SandboxWorld
+
+DANA = "dana@parkcap.example"
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+WRITERS, EACH = 4, 25
+
+
+def _mail(writer: int, n: int) -> bytes:
+    em = EmailMessage()
+    em["From"] = f"Person {writer} <p{writer}@elsewhere.example>"
+    em["To"] = DANA
+    em["Subject"] = f"Hello {writer}-{n}"
+    em["Date"] = format_datetime(T0)
+    em.set_content("Hello.")
+    return em.as_bytes()
+
+
+def _write(path: str, writer: int, start, errors) -> None:
+    world = SandboxWorld(path)  # its own engine and lock: another process, as far as the world can tell
+    start.wait()
+    try:
+        for n in range(EACH):
+            world.receive(DANA, _mail(writer, n))
+    except Exception as exc:  # reported to the test, which names it
+        errors.put(f"{type(exc).__name__}: {exc}")
+    finally:
+        world.close()
+
+
+def _history(path: str) -> list[int]:
+    world = SandboxWorld(path)
+    try:
+        records, latest = world.history(DANA, 0)
+        assert latest == len(records)
+        return [r.id for r in records]
+    finally:
+        world.close()
+
+
+def _prepared(tmp_path) -> str:
+    path = str(tmp_path / "sandbox.db")
+    world = SandboxWorld(path)
+    world.add_user("Dana Park", DANA, is_simulated=False)
+    world.close()
+    return path
+
+
+def test_processes_writing_one_mailbox_never_take_the_same_history_id(tmp_path):
+    path = _prepared(tmp_path)
+    context = multiprocessing.get_context("spawn")
+    start, errors = context.Event(), context.Queue()
+    processes = [context.Process(target=_write, args=(path, w, start, errors)) for w in range(WRITERS)]
+    for p in processes:
+        p.start()
+    start.set()
+    for p in processes:
+        p.join(timeout=120)
+    failures = [errors.get() for _ in range(errors.qsize())] if not errors.empty() else []
+    assert failures == []
+    assert all(p.exitcode == 0 for p in processes)
+    assert _history(path) == list(range(1, WRITERS * EACH + 1))
+
+
+def test_connections_in_one_process_never_take_the_same_history_id(tmp_path):
+    path = _prepared(tmp_path)
+    start, errors = threading.Event(), __import__("queue").Queue()
+    threads = [threading.Thread(target=_write, args=(path, w, start, errors)) for w in range(WRITERS)]
+    for t in threads:
+        t.start()
+    start.set()
+    for t in threads:
+        t.join(timeout=120)
+    assert [errors.get() for _ in range(errors.qsize())] == []
+    assert _history(path) == list(range(1, WRITERS * EACH + 1))
