@@ -1,5 +1,6 @@
 """Several processes share one sandbox world file (the web app, and any number of workers): history ids,
-which every mailbox change takes, are handed out once each however the writers interleave."""
+which every mailbox change takes, are handed out once each however the writers interleave, and two writers
+changing the same thread's labels (or creating the same label) at once both succeed."""
 from __future__ import annotations
 
 import multiprocessing
@@ -82,3 +83,34 @@ def test_connections_in_one_process_never_take_the_same_history_id(tmp_path):
         t.join(timeout=120)
     assert [errors.get() for _ in range(errors.qsize())] == []
     assert _history(path) == list(range(1, WRITERS * EACH + 1))
+
+
+def _relabel(path: str, thread_id: str, start, errors) -> None:
+    world = SandboxWorld(path)
+    start.wait()
+    try:
+        for n in range(EACH):  # read-then-write: is the label there, which id has it, add it
+            world.set_label(DANA, thread_id, f"Intros/Step {n}")
+            world.set_label(DANA, thread_id, f"Intros/Step {n}", on=False)
+    except Exception as exc:
+        errors.put(f"{type(exc).__name__}: {exc}")
+    finally:
+        world.close()
+
+
+def test_processes_labelling_one_thread_at_once_never_collide(tmp_path):
+    path = _prepared(tmp_path)
+    world = SandboxWorld(path)
+    thread_id = world.receive(DANA, _mail(0, 0)).thread_id
+    world.close()
+    context = multiprocessing.get_context("spawn")
+    start, errors = context.Event(), context.Queue()
+    processes = [context.Process(target=_relabel, args=(path, thread_id, start, errors)) for _ in range(WRITERS)]
+    for p in processes:
+        p.start()
+    start.set()
+    for p in processes:
+        p.join(timeout=120)
+    failures = [errors.get() for _ in range(errors.qsize())] if not errors.empty() else []
+    assert failures == []
+    assert all(p.exitcode == 0 for p in processes)

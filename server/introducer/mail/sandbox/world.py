@@ -97,6 +97,9 @@ class SandboxWorld:
     def _write(self) -> Iterator[Tx]:
         with self._lock:
             with self._engine.begin() as conn:
+                # One writer at a time across processes sharing the world: the driver would otherwise start
+                # the transaction only at the first write, after reads that another process can overtake.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
                 tx = Tx(conn, self.now(), self.history_retention, self.domain, self.bounce_domains)
                 yield tx
                 changed = {email: store.latest_history(conn, email) for email in tx.changed}
