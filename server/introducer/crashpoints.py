@@ -13,6 +13,8 @@ import os
 import signal
 
 ENV = "INTRODUCER_CRASH_AT"
+POINTS = ("send.before_provider", "send.after_provider", "send.before_commit", "send.after_commit",
+          "sync.mid", "ingest.before_commit", "ingest.after_commit", "relabel.after_provider")
 _plan: dict[str, int] | None = None
 _hits: dict[str, int] = {}
 
@@ -24,6 +26,13 @@ def _load() -> dict[str, int]:
         if name:
             plan[name] = int(count or 1)
     return plan
+
+
+def reset() -> None:
+    """Read the plan again (a process forked from one that had read it, with another plan)."""
+    global _plan
+    _plan = None
+    _hits.clear()
 
 
 def crash_point(name: str) -> None:
