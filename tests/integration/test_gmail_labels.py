@@ -1,6 +1,6 @@
 """Label ids in GmailMailbox: listed once per mailbox and process, created only when missing, and right
-when the user deletes a label or another process creates one. Real google-api-python-client against the
-sandbox's Gmail face; the face counts every call."""
+when the user deletes a label or another process creates one; draft ids shared the same way. Real
+google-api-python-client against the sandbox's Gmail face; the face counts every call."""
 from __future__ import annotations
 
 from collections import Counter
@@ -94,3 +94,13 @@ def test_an_old_listing_is_read_again_before_it_says_a_label_does_not_exist(worl
     now[0] += label_cache.FRESH_FOR + 1
     here.change_labels(thread, add=[INTRODUCED], remove=[AWAITING, CONSENTED], present=[AWAITING])
     assert thread_labels(world, thread) == {INTRODUCED}
+
+
+def test_draft_ids_one_mailbox_made_are_known_to_the_others_of_the_process(world, face, sleeps):
+    drafts: dict[str, str] = {}
+    web, worker = connect(face, DANA, sleeps, drafts=drafts), connect(face, DANA, sleeps, drafts=drafts)
+    made = web.create_draft(ask())
+    start = len(face.calls(DANA.email))
+    [draft] = worker.read_thread(made.thread_id)
+    assert draft.draft_id == made.draft_id
+    assert calls_since(face, start) == {"threads.get": 1}  # no drafts.list for a draft id known here

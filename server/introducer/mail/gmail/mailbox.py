@@ -127,17 +127,21 @@ class GmailMailbox:
         return parse.thread_messages(thread, self._drafts)
 
     def read_messages(self, thread_id: str, message_ids) -> list[ThreadMessage]:
-        """These messages of the thread, oldest first: one messages.get each (5 units; threads.get is 10).
-        One that is gone or in another thread is left out; a draft carries its draft id only when known
-        here (no drafts.list: the service acts on sent and received messages only)."""
-        found = []
-        for message_id in dict.fromkeys(message_ids):
-            try:
-                message = self.client.get_message(message_id, "full")
-            except NotFound:
-                continue
-            if message.get("threadId") == thread_id:
-                found.append(message)
+        """These messages of the thread, oldest first: one messages.get each (5 units), or one threads.get
+        (10) when there are two or more. One that is gone or in another thread is left out; a draft carries
+        its draft id only when known here (no drafts.list: the service acts on sent and received mail)."""
+        wanted = list(dict.fromkeys(message_ids))
+        if len(wanted) >= 2:
+            found = [m for m in self.client.get_thread(thread_id, "full").get("messages", []) if m["id"] in wanted]
+        else:
+            found = []
+            for message_id in wanted:
+                try:
+                    message = self.client.get_message(message_id, "full")
+                except NotFound:
+                    continue
+                if message.get("threadId") == thread_id:
+                    found.append(message)
         return parse.thread_messages({"messages": found}, self._drafts)
 
     def _find_draft_id(self, message: dict) -> None:
