@@ -5,8 +5,8 @@ the handoff, with every push-driven sync in between. The budgets keep the cost f
 The least the intro can cost is 138 units: two drafts.create (20), a history.list for each of the two
 drafts Dana sends (4), a history.list and a messages.get for each of the two replies (14), and the
 handoff's messages.send (100). Keeping every thread of the intro labelled with its state costs on top:
-one threads.modify (10) for each thread whose labels change (3 threads, 12 changes in this intro, two of
-them because a sent draft replaces the labelled draft), one labels.list per process and a labels.create
+one threads.modify (10) for each thread whose labels change (3 threads, 12 changes in this intro, one of
+them because the sent ask replaced the labelled draft), one labels.list per process and a labels.create
 (5) the first time each label is used in a mailbox."""
 from __future__ import annotations
 
