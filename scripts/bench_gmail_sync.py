@@ -3,9 +3,9 @@
 
 For each size N, a sandbox world holds N intro threads in the introducer's mailbox; then a fixed
 number of replies arrive in some of them. One sync is what the worker does on a push or a poll:
-`changes_since(cursor)` (history.list) and `read_thread` for each changed thread only, through
-the real GmailMailbox and google-api-python-client against the Gmail face on loopback. The cost
-must not grow with N. For contrast, the last column is what reading every tracked thread each
+`changes_since(cursor)` (history.list) and, for each changed thread only, `read_messages` of the
+messages history named (messages.get each), through the real GmailMailbox and
+google-api-python-client against the Gmail face on loopback. The cost must not grow with N. For contrast, the last column is what reading every tracked thread each
 time (per-thread polling, which the product never does) would cost in quota units.
 
     .venv/bin/python scripts/bench_gmail_sync.py [--sizes 10 100 1000 10000] [--new 20] [--repeat 5]
@@ -67,9 +67,11 @@ def measure(size: int, new: int, repeat: int, rng: random.Random) -> dict:
             face.reset_quota()
             t0 = time.perf_counter()
             changes = mailbox.changes_since(cursor)
-            changed = list(dict.fromkeys(c.thread_id for c in changes.messages))
-            for thread_id in changed:
-                mailbox.read_thread(thread_id)
+            changed: dict[str, list[str]] = {}
+            for c in changes.messages:
+                changed.setdefault(c.thread_id, []).append(c.provider_id)
+            for thread_id, message_ids in changed.items():
+                mailbox.read_messages(thread_id, message_ids)
             timings.append(time.perf_counter() - t0)
             threads = len(changed)
         calls, units = len(face.calls(DANA.email)), face.quota_used(DANA.email)
@@ -87,7 +89,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     rng = random.Random(7)
-    print(f"One sync after {args.new} new messages: history.list + threads.get of the changed threads only.")
+    print(f"One sync after {args.new} new messages: history.list + messages.get of the new messages only.")
     print(f"{'tracked intros':>14} {'changed threads':>15} {'API calls':>9} {'quota units':>11} "
           f"{'sync ms':>8} {'per-thread polling units':>24}")
     for size in args.sizes:

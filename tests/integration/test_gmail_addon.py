@@ -54,12 +54,27 @@ def test_the_introduce_form_is_prefilled_from_the_open_message_read_with_the_add
     values = inputs_of(card_of(opened_form(live)))
     assert (values["requester_name"], values["requester_email"]) == ("Ann Lee", ANN)
     assert values["your_name"] == "Dana Park"
-    # the add-on token reads the open message's headers; the connected account reads the ask's text
-    assert live.face.calls(DANA) == ["messages.get", "threads.get"]
+    # the add-on token reads the open message's headers; the connected account reads the ask's text,
+    # the open message alone (5 quota units, not the thread's 10)
+    assert live.face.calls(DANA) == ["messages.get", "messages.get"]
     assert (values["target_name"], values["target_email"]) == ("Bob Stone", "")  # Dana has no intro with Bob yet
     assert values["context"] == "go-to-market"
     assert values["requester_blurb"].startswith("Acme helps 40 clinics")
     assert "Filled in from the message" in texts(card_of(opened_form(live)))
+
+
+def test_when_the_open_message_is_the_users_own_the_ask_is_found_in_the_thread(live):
+    live.connect()
+    thread_id = live.seeded["inbound_thread_id"]
+    live.world.submit(DANA, b"From: Dana Park <dana@parkcap.example>\r\nTo: Ann Lee <ann@acme.example>\r\n"
+                            b"Subject: Re: " + live.world.thread(DANA, thread_id)[0].parsed()["Subject"].encode() +
+                      b"\r\nIn-Reply-To: " + live.seeded["inbound_internet_message_id"].encode() +
+                      b"\r\n\r\nOn it, Ann.\r\n", thread_id)
+    assert live.world.thread(DANA, thread_id)[-1].parsed()["From"].addresses[0].addr_spec == DANA
+    live.face.reset_quota()
+    values = inputs_of(card_of(opened_form(live)))  # Dana's own reply is the open message
+    assert live.face.calls(DANA) == ["messages.get", "threads.get"]  # her reply says nothing: the thread does
+    assert values["context"] == "go-to-market"
 
 
 def test_an_open_thread_that_belongs_to_an_intro_shows_that_intro_instead_of_the_form(live):

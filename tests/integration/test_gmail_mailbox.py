@@ -88,6 +88,23 @@ def test_a_reply_from_a_simulated_person_comes_back_through_changes_and_read_thr
     assert dana.changes_since(changes.cursor).messages == ()
 
 
+def test_the_messages_history_names_are_read_alone_or_by_their_thread_when_that_costs_no_more(world, face, dana,
+                                                                                                 clock):
+    start = dana.changes_since(None)
+    sent = dana.send(ask())
+    clock.now += timedelta(hours=2)
+    world.tick()  # Bob agrees
+    named = [c.provider_id for c in dana.changes_since(start.cursor).messages]
+    face.reset_quota()
+    [reply] = dana.read_messages(sent.thread_id, named[1:])
+    assert reply.sender == BOB and reply.text.startswith("Yes, happy to")
+    assert face.calls(DANA.email) == ["messages.get"]  # 5 units; the thread would cost 10
+    both = dana.read_messages(sent.thread_id, named + named)
+    assert [m.provider_id for m in both] == named and both[0].from_me
+    assert face.calls(DANA.email)[1:] == ["threads.get"]  # two messages: one threads.get, not two gets
+    assert dana.read_messages("another-thread", named[1:]) == []  # not in that thread: left out
+
+
 def test_history_is_paged_through_when_many_messages_arrived(world, face, dana):
     cursor = dana.changes_since(None).cursor
     arrived = [world.receive(DANA.email, _inbound(i)).id for i in range(620)]

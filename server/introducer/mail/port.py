@@ -159,6 +159,10 @@ class Mailbox(Protocol):
         """All messages of the thread, drafts included (is_draft set), oldest first."""
         ...
 
+    # Optional: `read_messages(thread_id, message_ids) -> list[ThreadMessage]`, just those messages of the
+    # thread (oldest first; gone ones left out), where that is cheaper than the whole thread. Callers fall
+    # back to read_thread when a mailbox does not offer it (service/ingest.py `read_changed`).
+
     def find_by_key(self, key: str, thread_id: str | None = None) -> ThreadMessage | None:
         """The draft or sent message carrying this outbound key, if any (crash recovery)."""
         ...
@@ -169,8 +173,11 @@ class Mailbox(Protocol):
 
     def set_label(self, thread_id: str, label: str, on: bool = True) -> None: ...
 
-    def change_labels(self, thread_id: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> None:
-        """Add and remove labels (created if missing) on a thread, in as few provider calls as it allows."""
+    def change_labels(self, thread_id: str, add: Sequence[str] = (), remove: Sequence[str] = (),
+                      present: Sequence[str] | None = None) -> None:
+        """Add and remove labels (created if missing) on a thread, in as few provider calls as it allows.
+        `present`: the labels the caller last applied to the thread, if it knows (a hint: a mailbox may
+        skip reading what the thread carries, or learn of labels made by another process)."""
         ...
 
     def watch(self) -> WatchInfo | None:

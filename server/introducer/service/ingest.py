@@ -1,9 +1,10 @@
 """Read mailbox changes and act on each new message in a tracked thread exactly once.
 
-Cost grows with mailbox changes, not with the number of intros: the change feed names threads, and only
-threads we track are read. Notifications may be duplicated, reordered or lost; we always read the
-whole thread, order by date, and skip messages already seen, so any order and any repetition give
-the same result.
+Cost grows with mailbox changes, not with the number of intros: the change feed names messages and
+their threads, and only threads we track are read; of those, just the named messages we do not know yet
+where each decides on its own (changed.py), else the whole thread. Notifications may be duplicated,
+reordered or lost; messages are handled in date order and ones already seen are skipped, so any order
+and any repetition give the same result.
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from ..domain.address import same_address
 from ..domain.model import ConsentStatus, Role, Verdict
 from ..domain.states import IntroState
 from ..crashpoints import crash_point
-from ..mail.port import (ChangeFeedUnavailable, MailboxError, ReconnectNeeded, ThreadMessage,
+from ..mail.port import (ChangeFeedUnavailable, ChangedMessage, MailboxError, ReconnectNeeded, ThreadMessage,
                          TransientMailboxError)
+from .changed import read_changed, to_read
 from .deps import Deps, log
 from ..domain.numbers import whole_number
 from .drafts import adopt_sent_elsewhere
@@ -73,7 +75,11 @@ def sync_account(deps: Deps, account_id: int) -> int:
         else:
             named = {m.thread_id for m in changes.messages}
             threads = uow.intros.tracked_among(account_id, named)
-    threads = set(threads) | adopt_sent_elsewhere(deps, account_id, changes, set(threads), mailbox)
+    adopted = adopt_sent_elsewhere(deps, account_id, changes, set(threads), mailbox)
+    threads = set(threads) | adopted
+    by_thread: dict[str, list[ChangedMessage]] = {}
+    for message in () if reset else changes.messages:
+        by_thread.setdefault(message.thread_id, []).append(message)
     # A reply can land before we record the thread of the message it answers (the provider call has
     # returned in another process, its commit not yet made): while a send is in flight, changes in
     # threads we do not know yet are read again on the next sync rather than passed over.
@@ -82,7 +88,9 @@ def sync_account(deps: Deps, account_id: int) -> int:
         with deps.uow() as uow:
             hold = uow.outbound.in_flight(account_id, deps.clock())
     crash_point("sync.mid")
-    read = [process_thread(deps, account_id, thread_id, mailbox) for thread_id in sorted(threads)]
+    read = [process_thread(deps, account_id, thread_id, mailbox,
+                           None if thread_id in adopted else by_thread.get(thread_id))
+            for thread_id in sorted(threads)]
     if not all(read) or hold:
         if not all(read):
             log.warning("account %s: %d thread(s) not read; the change cursor stays for another sync",
@@ -145,24 +153,28 @@ def newer_cursor(stored: str | None, seen: str, reset: bool) -> str:
     return seen if new > old else stored
 
 
-def process_thread(deps: Deps, account_id: int, thread_id: str, mailbox=None) -> bool:
+def process_thread(deps: Deps, account_id: int, thread_id: str, mailbox=None,
+                   changed: list[ChangedMessage] | None = None) -> bool:
     """Read one tracked thread and handle every message not handled before. False when it could not be
-    read for now (the provider was busy, the account must reconnect, other workers kept winning)."""
+    read for now (the provider was busy, the account must reconnect, other workers kept winning).
+    `changed`: the thread's messages the change feed named; then only those are read where they decide
+    on their own (None: the whole thread)."""
     for attempt in range(RETRIES):
         try:
-            return _process_thread(deps, account_id, thread_id, mailbox)
+            return _process_thread(deps, account_id, thread_id, mailbox, changed)
         except (StaleDataError, IntegrityError) as exc:  # another worker moved the same intro first
             log.info("thread %s: concurrent update (%s); reading again", thread_id, type(exc).__name__)
     log.warning("thread %s: gave up after %d concurrent updates", thread_id, RETRIES)
     return False
 
 
-def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> bool:
+def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox, changed) -> bool:
     with deps.uow() as uow:
         account = uow.accounts.get(account_id)
+        wanted = None if changed is None else to_read(uow, account, thread_id, changed)
     mailbox = mailbox or deps.mailboxes(account)
     try:
-        messages = mailbox.read_thread(thread_id)
+        messages = mailbox.read_thread(thread_id) if wanted is None else read_changed(mailbox, thread_id, wanted)
     except ReconnectNeeded as exc:
         mark_reconnect(deps, account_id, str(exc))
         return False

@@ -155,7 +155,8 @@ def relabel(deps: Deps, intro_id: int) -> None:
     nothing more, so a crash after the mailbox change but before the labels were recorded is repaired by
     doing it again (every sync of the thread and the sweep `relabel_drifted` ask for that), and a label
     left by an earlier crash is removed whatever the record says. A thread that no longer exists
-    carries nothing and is recorded as done.
+    carries nothing and is recorded as done. The record goes along (`present`): a mailbox may learn from
+    it of a label another process made.
     """
     with deps.uow() as uow:
         intro = uow.session.get(Intro, intro_id)
@@ -170,7 +171,8 @@ def relabel(deps: Deps, intro_id: int) -> None:
         if sorted(have) == wanted:
             continue
         try:
-            mailbox.change_labels(thread_id, add=wanted, remove=[n for n in ALL_LABELS if n not in wanted])
+            mailbox.change_labels(thread_id, add=wanted, remove=[n for n in ALL_LABELS if n not in wanted],
+                                  present=have)
             crash_point("relabel.after_provider")
         except NotFound:
             pass  # e.g. the thread of a draft that was deleted when it was sent from another app

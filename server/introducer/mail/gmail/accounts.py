@@ -1,9 +1,10 @@
 """Open a connected Gmail account as a `GmailMailbox`: its sealed refresh token, the configured endpoints.
 
 The bootstrap's mailbox factory calls `mailbox_for_account` for every account with provider "gmail".
-A mailbox holds an access token and the mailbox's label ids, so one is kept per worker thread and
-account (httplib2 is not thread-safe) and reused until the account's credentials change: a sync,
-the outbound call after it and the relabelling then share one token instead of fetching three.
+A mailbox holds an access token, so one is kept per worker thread and account (httplib2 is not
+thread-safe) and reused until the account's credentials change: a sync, the outbound call after it
+and the relabelling then share one token instead of fetching three. What is known about the mailbox
+(label ids, draft ids) is shared by all threads of the process (labels.py), so labels are listed once.
 """
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from ...auth.credentials import unseal
 from ...auth.crypto import CipherError, TokenCipher
 from ...domain.model import Person
 from ..port import ReconnectNeeded
+from . import labels
 from .mailbox import GmailMailbox, gmail_mailbox_for
 
 REFRESH_TOKEN = "refresh_token"  # the key under which Connect Gmail seals the grant
 KEEP_PER_THREAD = 32
 _local = threading.local()
+_drafts: dict[tuple, dict[str, str]] = {}  # per mailbox: message id -> draft id
+_drafts_lock = threading.Lock()
 
 
 def sealed_grant(refresh_token: str, subject: str | None = None) -> dict:
@@ -52,10 +56,11 @@ def mailbox_for_account(settings, cipher: TokenCipher, uow_factory, account) -> 
         raise ReconnectNeeded(f"gmail account {account.email}: stored credentials cannot be opened ({exc})") from exc
     if not grant.get(REFRESH_TOKEN):
         raise ReconnectNeeded(f"gmail account {account.email} has no refresh token")
+    same_mailbox = (account.id, account.email.lower(), settings.gmail_api_url)
     mailbox = gmail_mailbox_for(
         Person(account.name or account.email, account.email), grant[REFRESH_TOKEN], settings.google_client_id,
         settings.google_client_secret.get_secret_value(), settings.google_token_url, settings.gmail_api_url,
-        settings.google_pubsub_topic)
+        settings.google_pubsub_topic, labels=labels.shared(same_mailbox), drafts=_shared_drafts(same_mailbox))
     cache[key] = mailbox
     while len(cache) > KEEP_PER_THREAD:
         cache.popitem(last=False)
@@ -63,8 +68,17 @@ def mailbox_for_account(settings, cipher: TokenCipher, uow_factory, account) -> 
 
 
 def forget_mailboxes() -> None:
-    """Drop this thread's open mailboxes (tests that swap endpoints or credentials under one account id)."""
+    """Drop this thread's open mailboxes and what the process knows about mailboxes (tests that swap
+    endpoints, worlds or credentials under one account id)."""
     _thread_cache().clear()
+    labels.forget_all()
+    with _drafts_lock:
+        _drafts.clear()
+
+
+def _shared_drafts(key: tuple) -> dict[str, str]:
+    with _drafts_lock:
+        return _drafts.setdefault(key, {})
 
 
 def _thread_cache() -> OrderedDict:

@@ -17,6 +17,7 @@ from ..port import (Changes, Created, MailboxError, NotFound, OutgoingMessage, R
 from ...domain.numbers import is_whole_number
 from . import parse
 from .client import GOOGLE_API_URL, GmailClient
+from .labels import LabelIds
 
 log = logging.getLogger(__name__)
 # Quirk: users.watch filters by label. Replies land in INBOX, but a draft the user sends from
@@ -26,14 +27,16 @@ WATCH_LABELS = ["INBOX", "SENT"]
 
 class GmailMailbox:
     def __init__(self, owner: Person, credentials, api_url: str = GOOGLE_API_URL, topic: str | None = None,
-                 num_retries: int = 5, **client_options):
+                 num_retries: int = 5, *, labels: LabelIds | None = None, drafts: dict[str, str] | None = None,
+                 **client_options):
         """`topic`: projects/<p>/topics/<t> for users.watch (None: no push, the worker polls).
-        `client_options` go to GmailClient (max_wait, sleep)."""
+        `labels`, `drafts`: what is known about the mailbox, shared by the account's mailboxes in a process
+        (accounts.py); a mailbox of its own by default. `client_options` go to GmailClient (max_wait, sleep)."""
         self._owner = owner
         self._topic = topic
         self.client = GmailClient(credentials, api_url, num_retries=num_retries, **client_options)
-        self._labels: dict[str, str] = {}  # name -> id, filled from labels.list on first need
-        self._drafts: dict[str, str] = {}  # message id -> draft id, for drafts seen or made here
+        self._labels = labels if labels is not None else LabelIds()  # name -> id (labels.py)
+        self._drafts = drafts if drafts is not None else {}  # message id -> draft id, drafts seen or made
 
     @property
     def owner(self) -> Person:
@@ -123,6 +126,24 @@ class GmailMailbox:
                 self._find_draft_id(draft)
         return parse.thread_messages(thread, self._drafts)
 
+    def read_messages(self, thread_id: str, message_ids) -> list[ThreadMessage]:
+        """These messages of the thread, oldest first: one messages.get each (5 units), or one threads.get
+        (10) when there are two or more. One that is gone or in another thread is left out; a draft carries
+        its draft id only when known here (no drafts.list: the service acts on sent and received mail)."""
+        wanted = list(dict.fromkeys(message_ids))
+        if len(wanted) >= 2:
+            found = [m for m in self.client.get_thread(thread_id, "full").get("messages", []) if m["id"] in wanted]
+        else:
+            found = []
+            for message_id in wanted:
+                try:
+                    message = self.client.get_message(message_id, "full")
+                except NotFound:
+                    continue
+                if message.get("threadId") == thread_id:
+                    found.append(message)
+        return parse.thread_messages({"messages": found}, self._drafts)
+
     def _find_draft_id(self, message: dict) -> None:
         """Quirk: a thread's draft messages do not say which draft they belong to; drafts.list does."""
         message_id = parse.headers_of(message.get("payload", {})).get("message-id", "").strip("<> ")
@@ -180,32 +201,56 @@ class GmailMailbox:
     def set_label(self, thread_id: str, label: str, on: bool = True) -> None:
         self.change_labels(thread_id, add=[label] if on else [], remove=[] if on else [label])
 
-    def change_labels(self, thread_id: str, add=(), remove=()) -> None:
-        """One threads.modify for every addition and removal (10 quota units, however many labels), and at
-        most one labels.list (1 unit) when a name is not known yet."""
-        if any(name not in self._labels for name in (*add, *remove)):
-            self._labels = parse.label_ids(self.client.list_labels())
-        add_ids = [self._label_id(name, create=True) for name in add]
-        # removing a label the mailbox never had is nothing to do
-        remove_ids = [self._labels[name] for name in remove if name in self._labels]
-        if add_ids or remove_ids:
-            self.client.modify_thread(thread_id, add=add_ids, remove=remove_ids)
-
-    def _label_id(self, name: str, *, create: bool) -> str | None:
-        """Quirk: threads.modify takes label ids, not names; user labels must be created first. The caller
-        has listed the labels when the name was not known."""
-        if name in self._labels or not create:
-            return self._labels.get(name)
+    def change_labels(self, thread_id: str, add=(), remove=(), present=None) -> None:
+        """One threads.modify for every addition and removal (10 quota units, however many labels); label
+        ids come from the account's shared listing (labels.py), so usually no labels.list at all.
+        `present`: the labels the caller last applied to the thread: when it names exactly `add` and none
+        of `remove`, there is nothing to do."""
+        if present is not None and set(present) == set(add) and not set(present) & set(remove):
+            return
+        present = tuple(present or ())
+        listed_now = self._labels.needs_listing(add, remove, present)
+        if listed_now:
+            self._list_labels()
         try:
-            self._labels[name] = self.client.create_label(name)["id"]
+            self._modify(thread_id, add, remove)
         except (TransientMailboxError, ReconnectNeeded):
             raise
         except MailboxError:
-            # 409 when another worker created it a moment ago: read the list again.
-            self._labels = parse.label_ids(self.client.list_labels())
-            if name not in self._labels:
+            # A label deleted by the user since the listing: 400 "Invalid label". Read the list once more
+            # and retry with the ids it gives; when nothing changed, the failure was something else.
+            if listed_now:
                 raise
-        return self._labels[name]
+            before = self._labels.snapshot()
+            self._list_labels()
+            if self._labels.snapshot() == before:
+                raise
+            self._modify(thread_id, add, remove)
+
+    def _modify(self, thread_id: str, add, remove) -> None:
+        add_ids = [self._label_id(name) for name in add]
+        remove_ids = [i for i in (self._labels.get(name) for name in remove) if i]  # one never made: nothing to do
+        if add_ids or remove_ids:
+            self.client.modify_thread(thread_id, add=add_ids, remove=remove_ids)
+
+    def _list_labels(self) -> None:
+        self._labels.listed(parse.label_ids(self.client.list_labels()))
+
+    def _label_id(self, name: str) -> str:
+        """Quirk: threads.modify takes label ids, not names; user labels must be created first."""
+        found = self._labels.get(name)
+        if found:
+            return found
+        try:
+            self._labels.created(name, self.client.create_label(name)["id"])
+        except (TransientMailboxError, ReconnectNeeded):
+            raise
+        except MailboxError:
+            # 409 when another process created it a moment ago: read the list again.
+            self._list_labels()
+            if not self._labels.get(name):
+                raise
+        return self._labels.get(name)
 
     def watch(self) -> WatchInfo | None:
         if not self._topic:

@@ -156,7 +156,7 @@ class GraphMailbox:
     def set_label(self, thread_id: str, label: str, on: bool = True) -> None:
         self.change_labels(thread_id, add=[label] if on else [], remove=[] if on else [label])
 
-    def change_labels(self, thread_id: str, add=(), remove=()) -> None:
+    def change_labels(self, thread_id: str, add=(), remove=(), present=None) -> None:
         """Categories on each message of the conversation, one PATCH per message that changes
         (learn.microsoft.com/graph/api/message-update)."""
         for label in add:

@@ -146,10 +146,11 @@ def get_thread(call):
 
 def modify_thread(call):
     names = {label.id: label.name for label in call.world.labels(call.email)}
+    for label_id in [*call.body.get("removeLabelIds", []), *call.body.get("addLabelIds", [])]:
+        if label_id not in names:  # checked before anything changes: Gmail applies all or nothing
+            raise errors.bad_request(f"Invalid label: {label_id}")
     for key, on in (("removeLabelIds", False), ("addLabelIds", True)):
         for label_id in call.body.get(key, []):
-            if label_id not in names:
-                raise errors.bad_request(f"Invalid label: {label_id}")
             call.world.set_label(call.email, call.path["id"], names[label_id], on)
     return thread_resource(call.world.thread(call.email, call.path["id"]), "minimal")
 

@@ -106,7 +106,7 @@ class SandboxMailbox:
     def set_label(self, thread_id: str, label: str, on: bool = True) -> None:
         self._call("set_label", self._world.set_label, self._email, thread_id, label, on)
 
-    def change_labels(self, thread_id: str, add=(), remove=()) -> None:
+    def change_labels(self, thread_id: str, add=(), remove=(), present=None) -> None:
         for label in remove:
             self.set_label(thread_id, label, on=False)
         for label in add:

@@ -144,8 +144,21 @@ def label_id(conn: Connection, mailbox: str, name: str, *, create: bool) -> str 
         return found
     count = conn.execute(select(func.count()).select_from(t.labels).where(t.labels.c.mailbox == mailbox)).scalar_one()
     lid = f"Label_{count + 1}"
+    while conn.execute(select(t.labels.c.id).where(t.labels.c.mailbox == mailbox, t.labels.c.id == lid)).scalar():
+        count += 1  # a label was deleted: its number is taken by a later one
+        lid = f"Label_{count + 1}"
     conn.execute(insert(t.labels).values(mailbox=mailbox, id=lid, name=name, type="user"))
     return lid
+
+
+def delete_label(conn: Connection, mailbox: str, name: str) -> bool:
+    """Remove a user label from the mailbox and from every message carrying it, as Gmail's settings do."""
+    lid = label_id(conn, mailbox, name, create=False)
+    if lid is None or lid == name.upper():
+        return False
+    conn.execute(delete(t.message_labels).where(t.message_labels.c.mailbox == mailbox, t.message_labels.c.label_id == lid))
+    conn.execute(delete(t.labels).where(t.labels.c.mailbox == mailbox, t.labels.c.id == lid))
+    return True
 
 
 def add(conn: Connection, mailbox: str, raw: bytes, label_ids: list[str], now: datetime, retention: int, *,

@@ -272,6 +272,11 @@ class SandboxWorld:
             if lid and store.relabel(tx.conn, email.lower(), thread_id, lid, on, tx.retention):
                 tx.changed.add(email.lower())
 
+    def delete_label(self, email: str, name: str) -> bool:
+        """The user deletes a label (Gmail settings): gone from the mailbox and from every message."""
+        with self._write() as tx:
+            return store.delete_label(tx.conn, email.lower(), name)
+
     def labels(self, email: str) -> list[Label]:
         with self._read() as conn:
             rows = conn.execute(select(t.labels).where(t.labels.c.mailbox == email.lower())
