@@ -43,6 +43,7 @@ def test_every_request_asks_for_immutable_ids(dana, world, outlook):
     dana.read_thread(sent.thread_id)
     dana.find_by_key("intro-1:permission_request:target")
     dana.set_label(sent.thread_id, "Intros/Introduced")
+    dana.send_draft(dana.create_draft(ask(key="intro-2:permission_request:target")).draft_id)
     dana.changes_since(dana.changes_since(None).cursor)
     assert len(outlook.face.requests) > 10
     assert outlook.face.without_immutable_ids() == []

@@ -7,24 +7,33 @@ a message by it in Drafts and in Sent Items alike, where custom headers do not s
 """
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import requests
 
 from ...domain.model import Person
+from ...domain.states import ALL_LABELS
 from ..mime import message_id_for
 from ..port import (Changes, Created, MailboxError, NotFound, OutgoingMessage, ReplyTarget, ThreadMessage,
                     TransientMailboxError, WatchInfo)
 from . import delta, parse, payloads
-from .client import GRAPH_URL, GraphClient, GraphRequestError
+from .categories import Categories
+from .client import GRAPH_URL, GraphClient
 
 INBOX_RESOURCE = "me/mailFolders('inbox')/messages"
 # Outlook messages may be watched for at most 10,080 minutes (outlook.md §5); ask for ten minutes
 # less, so a clock running slightly ahead of Graph's does not get the subscription refused.
 SUBSCRIPTION_LIFETIME = timedelta(minutes=10080 - 10)
 _STATE_FIELDS = "id,conversationId,internetMessageId,isDraft"
+# A conversation read this recently is what a reply created right after it is checked against (no second
+# listing for leftovers of a crash): the sync that reads a thread is what answers it, seconds later.
+RECENT_READ_SECONDS = 30.0
+_RECENT: OrderedDict[tuple[str, str, str], tuple[float, list[dict]]] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
 
 
 class GraphMailbox:
@@ -41,7 +50,7 @@ class GraphMailbox:
         self._notification_url, self._lifecycle_url = notification_url, lifecycle_url
         self._client_state = client_state
         self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self._categories: set[str] = set()
+        self._categories = Categories(self._client, owner.email)
 
     @property
     def owner(self) -> Person:
@@ -57,8 +66,12 @@ class GraphMailbox:
         internet_id = self._message_id(message.key)
         target = message.reply_to or self._latest_in(message.thread_id)
         if target is None:
-            return parse.created(self._client.post("me/messages", payloads.new_message(message, internet_id)))
+            draft = self._client.post("me/messages", payloads.new_message(message, internet_id))
+            # a new conversation: its first message is the one its categories go on
+            self._categories.remember(draft["conversationId"], draft["id"], draft.get("categories") or ())
+            return parse.created(draft)
         self._discard_unfinished(target, message.key, internet_id)
+        self._drop_read(target.provider_id)  # from here a draft may exist that the read did not show
         # Quirk: internetMessageHeaders can be set only when a message is created, and createReplyAll
         # is what creates a reply, so the key header rides on its `message` parameter. The body comes
         # with the PATCH; an empty comment keeps clear of "comment and message.body both given" (400).
@@ -83,9 +96,13 @@ class GraphMailbox:
         return sent[-1].as_reply_target() if sent else None
 
     def _discard_unfinished(self, target: ReplyTarget, key: str, internet_id: str) -> None:
-        """Delete reply drafts of this key that a crash left between createReplyAll and their PATCH."""
-        conversation = self._client.get(f"me/messages/{target.provider_id}", {"$select": "conversationId"})
-        for m in self._list(f"conversationId eq {payloads.odata_string(conversation['conversationId'])}"):
+        """Delete reply drafts of this key that a crash left between createReplyAll and their PATCH.
+        The conversation read a moment ago (the sync reading the thread it answers) is not listed again."""
+        messages = self._recently_read(target.provider_id)
+        if messages is None:
+            conversation = self._client.get(f"me/messages/{target.provider_id}", {"$select": "conversationId"})
+            messages = self._list(f"conversationId eq {payloads.odata_string(conversation['conversationId'])}")
+        for m in messages:
             found = parse.thread_message(m, self._owner.email)
             if found.is_draft and found.key == key and found.internet_message_id != internet_id:
                 self._delete_quietly(found.provider_id)
@@ -120,8 +137,16 @@ class GraphMailbox:
             return False
 
     def send(self, message: OutgoingMessage) -> Created:
-        """A draft, then sent: every message we send has an id we can track."""
-        return self.send_draft(self.create_draft(message).draft_id)
+        """A draft, then sent: every message we send has an id we can track. The draft was made just
+        now, so it is not read back before sending; the send answers 202 without a body, and with
+        immutable ids the draft's id, conversation and Message-ID are the sent copy's."""
+        draft = self.create_draft(message)
+        try:
+            self._client.post(f"me/messages/{draft.draft_id}/send")
+        except TransientMailboxError:
+            return self.send_draft(draft.draft_id)  # a 503/504 may come after Exchange took it: look first
+        return Created(provider_id=draft.provider_id, thread_id=draft.thread_id,
+                       internet_message_id=draft.internet_message_id)
 
     # --- reading -------------------------------------------------------------------------------
     def _list(self, where: str) -> list[dict]:
@@ -132,11 +157,38 @@ class GraphMailbox:
 
     def read_thread(self, thread_id: str) -> list[ThreadMessage]:
         # Quirk: $orderby together with this $filter is refused (400 InefficientFilter); sort here.
-        found = [parse.thread_message(m, self._owner.email)
-                 for m in self._list(f"conversationId eq {payloads.odata_string(thread_id)}")]
+        listed = self._list(f"conversationId eq {payloads.odata_string(thread_id)}")
+        self._keep_read(thread_id, listed)
+        found = [parse.thread_message(m, self._owner.email) for m in listed]
         if not found:
             raise NotFound(f"conversation {thread_id} not found")
         return sorted(found, key=lambda m: (m.date, m.provider_id))
+
+    def _keep_read(self, thread_id: str, listed: list[dict]) -> None:
+        if not listed:
+            return
+        with _RECENT_LOCK:
+            _RECENT[(self._client.base_url, self._owner.email.lower(), thread_id)] = (time.monotonic(), listed)
+            _RECENT.move_to_end((self._client.base_url, self._owner.email.lower(), thread_id))
+            while len(_RECENT) > 256:
+                _RECENT.popitem(last=False)
+
+    def _drop_read(self, message_id: str) -> None:
+        mine = (self._client.base_url, self._owner.email.lower())
+        with _RECENT_LOCK:
+            for key in [k for k, (_, listed) in _RECENT.items()
+                        if k[:2] == mine and any(m.get("id") == message_id for m in listed)]:
+                del _RECENT[key]
+
+    def _recently_read(self, message_id: str) -> list[dict] | None:
+        """The messages of the conversation holding `message_id`, if this process read it just now."""
+        now, mine = time.monotonic(), (self._client.base_url, self._owner.email.lower())
+        with _RECENT_LOCK:
+            for (base, owner, _), (at, listed) in reversed(_RECENT.items()):
+                if (base, owner) == mine and now - at <= RECENT_READ_SECONDS \
+                        and any(m.get("id") == message_id for m in listed):
+                    return listed
+        return None
 
     def find_by_key(self, key: str, thread_id: str | None = None) -> ThreadMessage | None:
         """By the key's Message-ID, in any folder. `thread_id` is not used to narrow it down: that id
@@ -157,36 +209,9 @@ class GraphMailbox:
         self.change_labels(thread_id, add=[label] if on else [], remove=[] if on else [label])
 
     def change_labels(self, thread_id: str, add=(), remove=(), present=None) -> None:
-        """Categories on each message of the conversation, one PATCH per message that changes
-        (learn.microsoft.com/graph/api/message-update)."""
-        for label in add:
-            self._ensure_category(label)
-        params = {"$filter": f"conversationId eq {payloads.odata_string(thread_id)}", "$select": "id,categories",
-                  "$top": "50"}
-        items = [m for page in self._client.pages("me/messages", params) for m in page.get("value", [])]
-        if not items:
-            raise NotFound(f"conversation {thread_id} not found")
-        for item in items:
-            have = list(item.get("categories") or [])
-            categories = [c for c in have if c not in remove] + [a for a in add if a not in have]
-            if categories != have:
-                self._client.patch(f"me/messages/{item['id']}", {"categories": categories})
-
-    def _ensure_category(self, name: str) -> None:
-        """Add the category to the master list, so Outlook shows it with a colour
-        (learn.microsoft.com/graph/api/outlookuser-post-mastercategories)."""
-        if name in self._categories:
-            return
-        listed = self._client.get("me/outlook/masterCategories").get("value", [])
-        self._categories.update(c.get("displayName", "") for c in listed)
-        if name not in self._categories:
-            try:
-                self._client.post("me/outlook/masterCategories", {"displayName": name, "color": "preset7"},
-                                  retry_server_errors=True)
-            except GraphRequestError as exc:
-                if exc.status != 409:  # 409: another worker made it first
-                    raise
-            self._categories.add(name)
+        """Categories on the conversation: one PATCH on its anchor message when they change (categories.py).
+        `present` is not needed: what the anchor carries is known from the PATCH answer, or read."""
+        self._categories.change(thread_id, list(add), list(remove))
 
     def watch(self) -> WatchInfo | None:
         """Create or renew the inbox subscription (learn.microsoft.com/graph/api/subscription-post-subscriptions,
@@ -210,6 +235,10 @@ class GraphMailbox:
                 retry_server_errors=True)
         for extra in mine[1:]:  # left by a race between two renewals: one is enough
             self._delete_subscription(extra["id"])
+        try:  # once per mailbox and process: then applying a category never has to create it
+            self._categories.ensure(ALL_LABELS)
+        except MailboxError:
+            pass  # not needed to be watched; a category missing then is created when first applied
         # No delta round here: the cursor is the sync's business, and a mailbox without delta (404)
         # must still be watched (renewing is not failing because the change feed is missing).
         return WatchInfo(cursor="", expires_at=parse.when(subscription.get("expirationDateTime")))
