@@ -43,6 +43,9 @@ class OutgoingMessage:
     thread_id: str | None = None
     reply_to: ReplyTarget | None = None
     extra_headers: tuple[tuple[str, str], ...] = ()
+    # the labels its thread should carry; an adapter that can set them as it creates a new thread
+    # does (and says so in Created.labels), the others leave them to change_labels
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class Created:
     thread_id: str
     internet_message_id: str
     draft_id: str | None = None  # set for drafts; send_draft takes it
+    labels: tuple[str, ...] | None = None  # the labels its new thread was created with, if the adapter set them
 
 
 @dataclass(frozen=True)

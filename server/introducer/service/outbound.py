@@ -116,7 +116,7 @@ def record(ctx, composed: Composed, mode: SendMode, *,
     return row
 
 
-def message_of(row: Outbound) -> OutgoingMessage:
+def message_of(row: Outbound, labels: tuple[str, ...] = ()) -> OutgoingMessage:
     p = row.payload
     rt = p.get("reply_target")
     return OutgoingMessage(
@@ -125,10 +125,14 @@ def message_of(row: Outbound) -> OutgoingMessage:
         thread_id=row.thread_id,
         reply_to=None if rt is None else ReplyTarget(rt["provider_id"], rt["internet_message_id"],
                                                      tuple(rt["references"])),
+        labels=labels,
     )
 
 
 def _claim(deps: Deps, outbound_id: int):
+    """The row, its account, the intro's state and the labels its threads should carry; Nones if taken."""
+    from .progress import wanted_labels
+
     now = deps.clock()
     with deps.uow() as uow:
         claimed = uow.session.execute(
@@ -139,20 +143,21 @@ def _claim(deps: Deps, outbound_id: int):
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed != 1:
-            return None, None, None
+            return None, None, None, ()
         row = uow.session.get(Outbound, outbound_id)
         uow.session.refresh(row)
         account = uow.accounts.get(row.account_id)
-        state = uow.session.get(Intro, row.intro_id).state
+        intro = uow.session.get(Intro, row.intro_id)
+        state, labels = intro.state, tuple(wanted_labels(intro))
         uow.commit()
-        return row, account, state
+        return row, account, state, labels
 
 
 def perform(deps: Deps, outbound_id: int) -> None:
     """Create or send one recorded message, exactly once; then apply what that step causes."""
     from . import progress  # the consequences of a sent/drafted step live with the workflow
 
-    row, account, state = _claim(deps, outbound_id)
+    row, account, state, labels = _claim(deps, outbound_id)
     if row is None:
         return
     obsolete = not still_wanted(state, row.step)
@@ -165,7 +170,7 @@ def perform(deps: Deps, outbound_id: int) -> None:
     mailbox = deps.mailboxes(account)
     try:
         crash_point("send.before_provider")
-        delivered = _deliver(mailbox, row, obsolete)
+        delivered = _deliver(mailbox, row, obsolete, labels)
         crash_point("send.after_provider")
     except TransientMailboxError as exc:
         log.warning("outbound %s: provider busy (%s); retrying later", row.key, exc)
@@ -184,7 +189,8 @@ def perform(deps: Deps, outbound_id: int) -> None:
     progress.outbound_done(deps, outbound_id, *delivered)
 
 
-def _deliver(mailbox, row: Outbound, obsolete: bool = False) -> tuple[Created, bool] | None:
+def _deliver(mailbox, row: Outbound, obsolete: bool = False,
+             labels: tuple[str, ...] = ()) -> tuple[Created, bool] | None:
     """The provider call, guarded against a previous attempt that may already have reached the provider.
 
     An obsolete message (the intro moved on since it was recorded) is only adopted as it stands: None
@@ -200,13 +206,13 @@ def _deliver(mailbox, row: Outbound, obsolete: bool = False) -> tuple[Created, b
     if obsolete:
         return None
     if row.mode == SendMode.DRAFT.value:
-        return mailbox.create_draft(message_of(row)), False
+        return mailbox.create_draft(message_of(row, labels)), False
     if row.draft_id:
         try:
             return mailbox.send_draft(row.draft_id), True
         except NotFound:
             pass  # the user deleted the draft: send a fresh copy of the same message
-    return mailbox.send(message_of(row)), True
+    return mailbox.send(message_of(row, labels)), True
 
 
 def _release(deps: Deps, outbound_id: int, error: str, delay: timedelta) -> None:

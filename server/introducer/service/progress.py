@@ -36,6 +36,8 @@ def outbound_done(deps: Deps, outbound_id: int, created: Created, sent: bool) ->
         ctx = _ctx(deps, uow, row, after)
         purpose = THREAD_PURPOSE[Step(row.step)].format(role=row.role)
         new_thread = uow.intros.track_thread(row.account_id, created.thread_id, row.intro_id, purpose)
+        if new_thread and created.labels is not None:  # the thread was created carrying them
+            uow.intros.set_thread_labels(row.intro_id, created.thread_id, sorted(created.labels))
         if sent:
             message_sent(ctx, row)
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -51,6 +52,7 @@ class GraphMailbox:
         self._client_state = client_state
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._categories = Categories(self._client, owner.email)
+        self._mailbox_key = (self._client.base_url, owner.email.strip().lower())
 
     @property
     def owner(self) -> Person:
@@ -65,11 +67,15 @@ class GraphMailbox:
         (learn.microsoft.com/graph/api/user-post-messages, /message-createreplyall, /message-update)."""
         internet_id = self._message_id(message.key)
         target = message.reply_to or self._latest_in(message.thread_id)
-        if target is None:
-            draft = self._client.post("me/messages", payloads.new_message(message, internet_id))
-            # a new conversation: its first message is the one its categories go on
-            self._categories.remember(draft["conversationId"], draft["id"], draft.get("categories") or ())
-            return parse.created(draft)
+        if target is None:  # a new conversation: created carrying its categories, on its first message
+            labels = self._creatable(message.labels)
+            body = payloads.new_message(message, internet_id)
+            if labels:
+                body["categories"] = list(labels)
+            draft = self._client.post("me/messages", body)
+            carried = tuple(draft.get("categories") or ())
+            self._categories.remember(draft["conversationId"], draft["id"], carried)
+            return parse.created(draft, carried if labels else None)
         self._discard_unfinished(target, message.key, internet_id)
         self._drop_read(target.provider_id)  # from here a draft may exist that the read did not show
         # Quirk: internetMessageHeaders can be set only when a message is created, and createReplyAll
@@ -84,6 +90,15 @@ class GraphMailbox:
             self._delete_quietly(draft["id"])  # never leave a reply-all draft that could be sent as is
             raise
         return parse.created(patched)
+
+    def _creatable(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """The labels a new message can be created with: none if their categories cannot be made now
+        (change_labels tries again later)."""
+        try:
+            self._categories.ensure(labels)
+        except MailboxError:
+            return ()
+        return labels
 
     def _latest_in(self, thread_id: str | None) -> ReplyTarget | None:
         """Graph threads only replies made with createReply*: answer the thread's newest message."""
@@ -125,6 +140,7 @@ class GraphMailbox:
                 state = self._client.get(f"me/messages/{draft_id}", {"$select": _STATE_FIELDS})
                 if state.get("isDraft"):
                     raise
+            delta.sent_by_us(self._mailbox_key, state["id"], state["internetMessageId"])
         return Created(provider_id=state["id"], thread_id=state["conversationId"],
                        internet_message_id=state["internetMessageId"])
 
@@ -144,9 +160,10 @@ class GraphMailbox:
         try:
             self._client.post(f"me/messages/{draft.draft_id}/send")
         except TransientMailboxError:
-            return self.send_draft(draft.draft_id)  # a 503/504 may come after Exchange took it: look first
-        return Created(provider_id=draft.provider_id, thread_id=draft.thread_id,
-                       internet_message_id=draft.internet_message_id)
+            sent = self.send_draft(draft.draft_id)  # a 503/504 may come after Exchange took it: look first
+            return replace(sent, labels=draft.labels)
+        delta.sent_by_us(self._mailbox_key, draft.provider_id, draft.internet_message_id)
+        return replace(draft, draft_id=None)
 
     # --- reading -------------------------------------------------------------------------------
     def _list(self, where: str) -> list[dict]:
@@ -203,7 +220,7 @@ class GraphMailbox:
 
     # --- changes, labels, watching -----------------------------------------------------------------
     def changes_since(self, cursor: str | None) -> Changes:
-        return delta.changes_since(self._client, cursor, self._clock())
+        return delta.changes_since(self._client, cursor, self._clock(), self._mailbox_key)
 
     def set_label(self, thread_id: str, label: str, on: bool = True) -> None:
         self.change_labels(thread_id, add=[label] if on else [], remove=[] if on else [label])

@@ -73,12 +73,13 @@ def thread_message(message: dict, owner_email: str) -> ThreadMessage:
                                      if str(h.get("name") or "").lower() == "authentication-results"))
 
 
-def created(message: dict) -> Created:
-    """Where a created draft (or, with immutable ids, its sent copy) lives."""
+def created(message: dict, labels: tuple[str, ...] | None = None) -> Created:
+    """Where a created draft (or, with immutable ids, its sent copy) lives; `labels`: the categories it
+    was created with, when we set them."""
     is_draft = bool(message.get("isDraft", True))
     return Created(provider_id=message["id"], thread_id=str(message.get("conversationId") or ""),
                    internet_message_id=str(message.get("internetMessageId") or ""),
-                   draft_id=message["id"] if is_draft else None)
+                   draft_id=message["id"] if is_draft else None, labels=labels)
 
 
 def changed(item: dict, sent: bool = False) -> ChangedMessage | None:
