@@ -11,7 +11,7 @@ import pytest
 
 from fakes.graph_helpers import GraphCaller, WebhookReceiver
 from introducer.domain.model import Person
-from introducer.mail.graph import GraphMailbox
+from introducer.mail.graph import GraphMailbox, categories
 from introducer.mail.port import OutgoingMessage
 from introducer.mail.sandbox import SandboxWorld, seed_demo
 from introducer.mail.sandbox.outlook_sandbox import OutlookSandbox
@@ -46,6 +46,7 @@ def world(history_retention):
 
 @pytest.fixture
 def outlook(world):
+    categories.forget()  # a new mailbox behind a face that may reuse an earlier one's address
     with OutlookSandbox(world) as sandbox:
         yield sandbox
 

@@ -144,12 +144,14 @@ def test_changes_since_none_is_just_a_cursor(dana):
 
 def test_changes_since_a_cursor_lists_new_inbox_and_sent_mail_across_pages(dana, world):
     cursor = dana.changes_since(None).cursor
-    sent = dana.send(ask())
+    drafted = dana.create_draft(ask())
+    [stored] = world.drafts(DANA.email)
+    world.send_draft(DANA.email, stored.draft_id)  # from Outlook: what this process sends is not named again
     for n in range(55):  # more than one page of 50
         world.submit(ANN.email, compose(ANN, [DANA], f"Note {n}", "x", world.now()))
     changes = dana.changes_since(cursor)
     assert len(changes.messages) == 56 and not changes.reset
-    assert sent.provider_id in {m.provider_id for m in changes.messages}
+    assert drafted.provider_id in {m.provider_id for m in changes.messages if m.sent}
     assert dana.changes_since(changes.cursor).messages == ()
 
 
@@ -182,7 +184,8 @@ def test_labels_are_categories_on_the_conversation(dana, world, outlook):
 def test_draft_exists_until_the_draft_is_sent_or_deleted_and_sent_mail_is_a_sent_change(dana, world):
     cursor = dana.changes_since(None).cursor
     kept, sent, deleted = (dana.create_draft(ask(key=f"intro-{n}:permission_request:target")) for n in (1, 2, 3))
-    dana.send_draft(sent.draft_id)
+    [outgoing] = world.find_header(DANA.email, KEY_HEADER, "intro-2:permission_request:target")
+    world.send_draft(DANA.email, outgoing.draft_id)  # from Outlook: what this process sends is not named again
     [stored] = world.find_header(DANA.email, KEY_HEADER, "intro-3:permission_request:target")
     world.delete_draft(DANA.email, stored.draft_id)
     assert [dana.draft_exists(d.draft_id) for d in (kept, sent, deleted)] == [True, False, False]
