@@ -192,3 +192,28 @@ def test_draft_exists_until_the_draft_is_sent_or_deleted_and_sent_mail_is_a_sent
     world.submit(ANN.email, compose(ANN, [DANA], "A note", "x", world.now()))
     changes = {m.provider_id: m.sent for m in dana.changes_since(cursor).messages}
     assert changes[sent.provider_id] is True and list(changes.values()).count(False) == 1
+
+
+def test_a_leftover_reply_draft_is_found_even_right_after_the_thread_was_read(dana, world, outlook):
+    """The thread a sync just read stands in for a second listing, but not once a reply was started in it."""
+    intro = dana.send(ask("intro-1:intro", to=(ANN, BOB)))
+    [first] = dana.read_thread(intro.thread_id)
+    outlook.face.faults.arm("update_message", 400, retry_after=None)  # the PATCH never lands …
+    outlook.face.faults.arm("delete_message", 400, retry_after=None)  # … nor does the clean-up
+    handoff = OutgoingMessage(key="intro-1:handoff", to=(ANN,), bcc=(DANA, BOB), subject="Re: x", text="Bye",
+                              thread_id=intro.thread_id, reply_to=first.as_reply_target())
+    with pytest.raises(MailboxError):
+        dana.create_draft(handoff)
+    assert len(world.drafts(DANA.email)) == 1  # the reply-all draft to everyone is still there
+    dana.create_draft(handoff)  # seconds later, in the same process
+    [made] = world.drafts(DANA.email)
+    assert made.parsed()["To"] == "Ann Lee <ann@acme.example>"
+
+
+def test_a_reply_right_after_reading_its_thread_lists_nothing_again(dana, world, outlook):
+    intro = dana.send(ask("intro-1:intro", to=(ANN, BOB)))
+    [first] = dana.read_thread(intro.thread_id)
+    since = len(outlook.face.requests)
+    dana.create_draft(OutgoingMessage(key="intro-1:handoff", to=(ANN,), bcc=(DANA, BOB), subject="Re: x",
+                                      text="Bye", thread_id=intro.thread_id, reply_to=first.as_reply_target()))
+    assert [r.operation for r in list(outlook.face.requests)[since:]] == ["create_reply_all", "update_message"]

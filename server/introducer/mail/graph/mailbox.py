@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import requests
@@ -184,14 +184,15 @@ class GraphMailbox:
     def _keep_read(self, thread_id: str, listed: list[dict]) -> None:
         if not listed:
             return
+        key = (*self._mailbox_key, thread_id)
         with _RECENT_LOCK:
-            _RECENT[(self._client.base_url, self._owner.email.lower(), thread_id)] = (time.monotonic(), listed)
-            _RECENT.move_to_end((self._client.base_url, self._owner.email.lower(), thread_id))
+            _RECENT[key] = (time.monotonic(), listed)
+            _RECENT.move_to_end(key)
             while len(_RECENT) > 256:
                 _RECENT.popitem(last=False)
 
     def _drop_read(self, message_id: str) -> None:
-        mine = (self._client.base_url, self._owner.email.lower())
+        mine = self._mailbox_key
         with _RECENT_LOCK:
             for key in [k for k, (_, listed) in _RECENT.items()
                         if k[:2] == mine and any(m.get("id") == message_id for m in listed)]:
@@ -199,7 +200,7 @@ class GraphMailbox:
 
     def _recently_read(self, message_id: str) -> list[dict] | None:
         """The messages of the conversation holding `message_id`, if this process read it just now."""
-        now, mine = time.monotonic(), (self._client.base_url, self._owner.email.lower())
+        now, mine = time.monotonic(), self._mailbox_key
         with _RECENT_LOCK:
             for (base, owner, _), (at, listed) in reversed(_RECENT.items()):
                 if (base, owner) == mine and now - at <= RECENT_READ_SECONDS \
