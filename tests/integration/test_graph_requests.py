@@ -6,7 +6,7 @@ keeps the cost per intro from creeping up.
 The story mirrors test_gmail_quota.py: Dana sends the drafts from Outlook (no request of ours), Graph
 posts its change notifications to our webhook, and the worker handles the sync requests they leave.
 Watch renewal and the reconciliation reads are the worker's background upkeep, not the intro's: they
-do not run here (as push-driven syncs make them unnecessary within the story).
+do not run here. Watching the mailbox (before the count, as connecting does) fills its category list once.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from introducer.worker import jobs
 from outlook_fixtures import close, outlook_demo_for
 from workflow_fixtures import spec_data
 
-BUDGET = 20  # requests per intro (measured: 20 in a freshly watched mailbox; 43 before categories were cached)
+BUDGET = 20  # requests per intro (measured: 20 in a freshly watched mailbox; it was 43)
 DANA = "dana@parkcap.example"
 UPKEEP = {"renew_watches", "renew_lapsed_watches", "reconcile_mailboxes", "poll_mailboxes"}
 PATTERNS = {op: f"{method} " + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", pattern.pattern[:-1])
