@@ -2,7 +2,7 @@
 
     result = run("127.0.0.1", port, [(request_bytes, {204}), ...], rate=500)
 
-Request i is due at start + i/rate whether or not earlier ones have answered (open loop), and its latency
+Request i is due at start + i/rate (time.monotonic()) whether or not earlier ones have answered (open loop), and its latency
 counts from that moment, so a server that falls behind shows it in the figures instead of slowing the
 generator down. Keep-alive connections are reused; at most `max_connections` are open at once (a request
 waiting for one still counts its wait). A request not answered within `timeout` seconds is an error.
@@ -20,7 +20,7 @@ class Result:
     sent: int = 0
     latencies: list[float] = field(default_factory=list)  # seconds, answered as expected
     errors: Counter = field(default_factory=Counter)  # "503", "timeout", "reset", …
-    answered: set[int] = field(default_factory=set)  # indexes answered as expected
+    answered: dict[int, float] = field(default_factory=dict)  # index answered as expected -> when it was due
     seconds: float = 0.0
 
     def percentile(self, share: float) -> float | None:
@@ -87,7 +87,7 @@ async def _run(host, port, requests, rate, timeout, max_connections) -> Result:
                 _close(connection)
         if status in expected:
             result.latencies.append(loop.time() - due)
-            result.answered.add(index)
+            result.answered[index] = due
         else:
             result.errors[str(status)] += 1
 
