@@ -8,7 +8,7 @@ request (store/coordination.py: one row per account, leased while a worker reads
   is written as `SyncRepository.request` does: inserted, or its version bumped so the worker's `finish`
   keeps it for another sync. A notification is never lost to a sync already under way.
 The read names the account too (its status and cursor decide whether there is anything to do), so a
-notification costs one round trip; it runs on its own (autocommit): no transaction to open or roll back.
+notification costs one round trip; on PostgreSQL it runs on its own (autocommit), no transaction around it.
 Writes are committed in groups: while one thread commits, the requests of the others gather and go in
 the next commit, one disk flush for all of them (SQLite flushes on every commit and lets one writer in
 at a time). Each webhook still answers only once its own request is committed. A connection the
@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, bindparam, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
+from .db import is_postgres
 from .models import Account, SyncRequest
 
 T = TypeVar("T")
@@ -47,7 +48,9 @@ class SyncNotices:
     """Built once per engine; the statements are built once too (their compiled forms are cached)."""
 
     def __init__(self, engine: Engine):
-        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # PostgreSQL: autocommit spares the BEGIN and ROLLBACK round trips around the read. SQLite opens no
+        # transaction for a read anyway (and switching its isolation level costs a PRAGMA each way).
+        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT") if is_postgres(engine) else engine
         self._writes = GroupCommit(self._write)
         self._plain = engine
         accounts, requests = Account.__table__, SyncRequest.__table__
