@@ -9,9 +9,10 @@ request (store/coordination.py: one row per account, leased while a worker reads
   keeps it for another sync. A notification is never lost to a sync already under way.
 The read names the account too (its status and cursor decide whether there is anything to do), so a
 notification costs one round trip; on PostgreSQL it runs on its own (autocommit), no transaction around it.
-Writes are committed in groups: while one thread commits, the requests of the others gather and go in
-the next commit, one disk flush for all of them (SQLite flushes on every commit and lets one writer in
-at a time). Each webhook still answers only once its own request is committed. A connection the
+On SQLite writes are committed in groups: while one thread commits, the requests of the others gather
+and go in the next commit, one disk flush for all of them (SQLite flushes on every commit and lets one
+writer in at a time); PostgreSQL groups concurrent commits itself. Each webhook answers only once its
+own request is committed. A connection the
 database dropped is retried once on a fresh one.
 """
 from __future__ import annotations
@@ -51,8 +52,9 @@ class SyncNotices:
         # PostgreSQL: autocommit spares the BEGIN and ROLLBACK round trips around the read. SQLite opens no
         # transaction for a read anyway (and switching its isolation level costs a PRAGMA each way).
         self._engine = engine.execution_options(isolation_level="AUTOCOMMIT") if is_postgres(engine) else engine
-        self._writes = GroupCommit(self._write)
-        self._plain = engine
+        # SQLite lets one writer in at a time and flushes the disk on each commit: commit writes in groups.
+        # PostgreSQL groups concurrent commits itself: each write is one statement, in one round trip.
+        self._submit = self._write if is_postgres(engine) else GroupCommit(self._write).submit
         accounts, requests = Account.__table__, SyncRequest.__table__
         looked_up = (select(accounts.c.id, accounts.c.provider, accounts.c.external_id, accounts.c.status,
                             accounts.c.sync_cursor, requests.c.account_id, requests.c.claimed_by)
@@ -87,19 +89,18 @@ class SyncNotices:
         """Make sure each mailbox has a sync request no worker has read past; how many were written."""
         needed = sorted({m.account_id for m in mailboxes if not m.pending})
         if needed:
-            self._writes.submit([{"account_id": account_id, "at": at, "reason": reason} for account_id in needed])
+            self._submit([{"account_id": account_id, "at": at, "reason": reason} for account_id in needed])
         return len(needed)
 
     def _write(self, rows: list[dict]) -> None:
         latest = {row["account_id"]: row for row in rows}  # one row per account, in a fixed order (no deadlocks)
         ordered = [latest[account_id] for account_id in sorted(latest)]
-        self._run(lambda c: c.execute(self._request, ordered if len(ordered) > 1 else ordered[0]), self._plain,
-                  commit=True)
+        self._run(lambda c: c.execute(self._request, ordered if len(ordered) > 1 else ordered[0]), commit=True)
 
-    def _run(self, work: Callable[[Connection], T], engine: Engine | None = None, commit: bool = False) -> T:
+    def _run(self, work: Callable[[Connection], T], commit: bool = False) -> T:
         for attempt in (1, 2):
             try:
-                with (engine or self._engine).connect() as connection:
+                with self._engine.connect() as connection:
                     result = work(connection)
                     if commit:
                         connection.commit()
