@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web app only (production: several behind a proxy)")
     serve.add_argument("--port", type=int)
     serve.add_argument("--host")
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--threads", type=int, default=16, help="request threads (most wait on the database)")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(func=_serve)
 
