@@ -61,7 +61,7 @@ def on_stop_signals(stop: threading.Event) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
-def waitress_server(app, sock: socket.socket, *, proxy_hops: int, threads: int = 8,
+def waitress_server(app, sock: socket.socket, *, proxy_hops: int, threads: int = 16,
                     shed_after: float = SHED_AFTER_SECONDS):
     """A waitress server on the bound socket. With proxy hops, X-Forwarded-* reach the app's ProxyFix.
     Requests that waited for a thread longer than `shed_after` seconds are answered 503 at once."""
