@@ -111,7 +111,7 @@ def _serve(args) -> int:
 
     from .app import create_app
     from .bootstrap import build, check_sandbox
-    from .serving import bind, on_stop_signals, serve_until, waitress_server
+    from .serving import bind, freeze_startup_heap, on_stop_signals, serve_until, waitress_server
 
     settings = _settings(args)
     check_sandbox(settings)
@@ -121,6 +121,7 @@ def _serve(args) -> int:
     container = build(settings)
     container.deps.stopping = stop
     server = waitress_server(create_app(container), sock, proxy_hops=settings.proxy_hops, threads=args.threads)
+    freeze_startup_heap()
     host, port = sock.getsockname()[:2]
     print(f"Introducer listening on http://{host}:{port}/", flush=True)
     try:

@@ -3,6 +3,7 @@ tested, and replaced when dead, after sitting idle), SQLite lookups by address t
 requests that waited too long for a thread answered 503 with Retry-After instead of late."""
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +12,7 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from introducer.serving import bind, serve_until, waitress_server
+from introducer.serving import bind, freeze_startup_heap, serve_until, waitress_server
 from introducer.store import db
 from introducer.store.db import make_engine
 from store_fixtures import add_account, database_url, engine, uow_factory  # noqa: F401
@@ -103,3 +104,12 @@ def test_a_request_that_waited_too_long_for_a_thread_is_answered_503_with_retry_
         release.set()
         stop.set()
         running.join(15)
+
+
+def test_what_was_built_at_start_is_left_out_of_later_garbage_collections():
+    gc.unfreeze()
+    try:
+        freeze_startup_heap()
+        assert gc.get_freeze_count() > 1000  # the modules and objects of this process, walked no more
+    finally:
+        gc.unfreeze()
