@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web app only (production: several behind a proxy)")
     serve.add_argument("--port", type=int)
     serve.add_argument("--host")
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--threads", type=int, default=16, help="request threads (most wait on the database)")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(func=_serve)
 
@@ -111,7 +111,7 @@ def _serve(args) -> int:
 
     from .app import create_app
     from .bootstrap import build, check_sandbox
-    from .serving import bind, on_stop_signals, serve_until, waitress_server
+    from .serving import bind, freeze_startup_heap, on_stop_signals, serve_until, waitress_server
 
     settings = _settings(args)
     check_sandbox(settings)
@@ -121,6 +121,7 @@ def _serve(args) -> int:
     container = build(settings)
     container.deps.stopping = stop
     server = waitress_server(create_app(container), sock, proxy_hops=settings.proxy_hops, threads=args.threads)
+    freeze_startup_heap()
     host, port = sock.getsockname()[:2]
     print(f"Introducer listening on http://{host}:{port}/", flush=True)
     try:

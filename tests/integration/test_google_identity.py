@@ -1,9 +1,12 @@
 """GoogleTokenVerifier against a fake Google certificate endpoint over loopback, via google-auth."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from fakes import google_identity
+from introducer.auth import google_tokens
 from introducer.auth.errors import AuthError
 from introducer.auth.google_tokens import GoogleTokenVerifier
 
@@ -160,15 +163,60 @@ def test_certificates_are_fetched_once_for_many_verifications(google):
 def test_certificates_are_fetched_again_once_their_max_age_has_passed(google):
     clock = FakeClock()
     verifier = GoogleTokenVerifier(certs_url=google.certs_url, clock=clock)
-    token = google.mint_system_token(ENDPOINT, ADDON_ACCOUNT)
     before = google.certs_requests
-    verifier.verify_system_token(token, ENDPOINT, ADDON_ACCOUNT)
+    verifier.verify_system_token(google.mint_system_token(ENDPOINT, ADDON_ACCOUNT, jti="1"), ENDPOINT,
+                                  ADDON_ACCOUNT)
     clock.now += google.certs_max_age - 1
-    verifier.verify_system_token(token, ENDPOINT, ADDON_ACCOUNT)
+    verifier.verify_system_token(google.mint_system_token(ENDPOINT, ADDON_ACCOUNT, jti="2"), ENDPOINT,
+                                  ADDON_ACCOUNT)
     assert google.certs_requests - before == 1
-    clock.now += 2
-    verifier.verify_system_token(token, ENDPOINT, ADDON_ACCOUNT)
+    clock.now += 2  # a new token each time: one verified before is remembered (see below)
+    verifier.verify_system_token(google.mint_system_token(ENDPOINT, ADDON_ACCOUNT, jti="3"), ENDPOINT,
+                                  ADDON_ACCOUNT)
     assert google.certs_requests - before == 2
+
+
+@pytest.fixture
+def signature_checks(monkeypatch):
+    """How many times google-auth checked a token's signature."""
+    calls = []
+    real = google_tokens.id_token.verify_token
+
+    def counting(token, *args, **kwargs):
+        calls.append(token)
+        return real(token, *args, **kwargs)
+
+    monkeypatch.setattr(google_tokens.id_token, "verify_token", counting)
+    return calls
+
+
+def test_a_verified_push_token_is_not_checked_again_until_it_expires(google, signature_checks):
+    wall = FakeClock()
+    wall.now = time.time()
+    verifier = GoogleTokenVerifier(certs_url=google.certs_url, wall_clock=wall)
+    token = google.mint_pubsub_token(PUSH_AUDIENCE, PUSH_ACCOUNT, expires_in=600)
+    for _ in range(5):  # Pub/Sub sends one token with every push until it nears expiry
+        assert verifier.verify_pubsub_token(f"Bearer {token}", PUSH_AUDIENCE, PUSH_ACCOUNT)["email"] == PUSH_ACCOUNT
+    assert len(signature_checks) == 1
+    wall.now += 600  # its exp has come: from then on, google-auth decides again
+    verifier.verify_pubsub_token(f"Bearer {token}", PUSH_AUDIENCE, PUSH_ACCOUNT)
+    assert len(signature_checks) == 2
+
+
+def test_a_remembered_token_is_still_refused_elsewhere_and_forgeries_of_it_are_checked(google):
+    verifier = GoogleTokenVerifier(certs_url=google.certs_url)
+    token = google.mint_pubsub_token(PUSH_AUDIENCE, PUSH_ACCOUNT)
+    verifier.verify_pubsub_token(token, PUSH_AUDIENCE, PUSH_ACCOUNT)
+    assert reason_for(lambda: verifier.verify_pubsub_token(token, PUSH_AUDIENCE + "/x", PUSH_ACCOUNT)) == \
+        "wrong_audience"
+    assert reason_for(lambda: verifier.verify_pubsub_token(token, PUSH_AUDIENCE, ADDON_ACCOUNT)) == \
+        "wrong_service_account"
+    header, claims, _ = token.split(".")
+    forged = google.mint_pubsub_token(PUSH_AUDIENCE, PUSH_ACCOUNT, key="forged")
+    assert reason_for(lambda: verifier.verify_pubsub_token(f"{header}.{claims}.{forged.split('.')[2]}",
+                                                           PUSH_AUDIENCE, PUSH_ACCOUNT)) == "bad_signature"
+    assert reason_for(lambda: verifier.verify_pubsub_token(token[:-4] + "AAAA", PUSH_AUDIENCE, PUSH_ACCOUNT)) \
+        in ("bad_signature", "malformed")
 
 
 def test_an_unreachable_certificate_endpoint_is_reported_as_certs_unavailable(google):

@@ -210,3 +210,33 @@ def test_throttling_during_an_intro_loses_and_duplicates_nothing(hooked):
             assert len(received(email, f"intro-{intro_id}{fragment}")) == 1, (fragment, email)
     statuses = {m["step"]: m["status"] for m in hooked.view(intro_id)["messages"]}
     assert statuses == {"permission_request": "sent", "intro": "sent", "handoff": "sent"}
+
+
+def test_a_notification_after_a_worker_took_the_request_is_kept_for_the_next_sync(hooked):
+    watch(hooked)
+    clear_syncs(hooked)
+    bob_writes_to_dana(hooked)
+    [delivery, *_] = hooked.outlook.face.deliver_notifications()
+    with hooked.container.uow() as uow:
+        version = dict(uow.sync.take(20, hooked.world.now(), "worker-1"))[hooked.account_id]
+        uow.commit()
+    # the worker may already have read the mailbox: this notification must survive its finish
+    answer = hooked.http.post(hooked.url + "/webhooks/graph", json=delivery.payload, timeout=10)
+    assert answer.status_code == 202
+    with hooked.container.uow() as uow:
+        uow.sync.finish(hooked.account_id, version, "worker-1")
+        uow.commit()
+    assert pending_syncs(hooked) == 1
+
+
+def test_our_client_state_from_another_tenant_is_ignored(hooked):
+    watch(hooked)
+    clear_syncs(hooked)
+    bob_writes_to_dana(hooked)
+    [delivery, *_] = hooked.outlook.face.deliver_notifications()
+    clear_syncs(hooked)
+    item = {**delivery.payload["value"][0], "tenantId": "00000000-0000-0000-0000-00000000beef"}
+    assert hooked.http.post(hooked.url + "/webhooks/graph", json={"value": [item]}, timeout=10).status_code == 202
+    assert pending_syncs(hooked) == 0
+    assert hooked.http.post(hooked.url + "/webhooks/graph", json=delivery.payload, timeout=10).status_code == 202
+    assert pending_syncs(hooked) == 1

@@ -3,7 +3,9 @@
 Signature, expiry and audience are checked by google-auth (`id_token.verify_token`); this module
 adds what the caller must check on top (issuer, service account, verified e-mail) and keeps
 Google's certificates in memory for as long as their Cache-Control allows, so a busy add-on does
-not fetch them on every request. Every failure is an `AuthError` with a machine reason.
+not fetch them on every request. A token that verified is remembered (with its audience) until it
+expires: Pub/Sub sends the same push token with every push until it nears expiry, and checking its
+signature again would prove nothing new. Every failure is an `AuthError` with a machine reason.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import json
 import re
 import threading
 import time
+from collections import OrderedDict
 from typing import Any, Callable, Mapping
 
 import google.auth.exceptions
@@ -24,6 +27,7 @@ from .errors import AuthError
 
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
 GOOGLE_ISSUERS = ("accounts.google.com", "https://accounts.google.com")
+VERIFIED_TOKENS = 1024  # tokens remembered as verified, newest kept
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 # Quirk: google-auth reports every verification failure as InvalidValue or MalformedError (both
@@ -63,9 +67,13 @@ class GoogleTokenVerifier:
         *,
         clock: Callable[[], float] = time.monotonic,
         timeout_seconds: float = 10,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._certs_url = certs_url
         self._skew = clock_skew_seconds
+        self._wall_clock = wall_clock
+        self._verified: OrderedDict[tuple[str, str], dict] = OrderedDict()  # (token, audience) -> claims
+        self._verified_lock = threading.Lock()
         transport = google.auth.transport.requests.Request(session=session or requests.Session())
         self._request = CachingRequest(transport, clock=clock, timeout_seconds=timeout_seconds)
 
@@ -107,6 +115,9 @@ class GoogleTokenVerifier:
         if not audience:
             # An empty audience would make google-auth skip the audience check entirely.
             raise ValueError("an audience is required")
+        remembered = self._remembered(token, audience)
+        if remembered is not None:
+            return remembered
         try:
             claims = id_token.verify_token(
                 token,
@@ -122,7 +133,27 @@ class GoogleTokenVerifier:
             raise AuthError(reason, _MESSAGES.get(reason, "ID token rejected")) from exc
         if claims.get("iss") not in GOOGLE_ISSUERS:
             raise AuthError("wrong_issuer", "token was not issued by Google")
+        self._remember(token, audience, dict(claims))
         return dict(claims)
+
+    def _remembered(self, token: str, audience: str) -> dict | None:
+        """The claims of this token, verified before for this audience and not expired since."""
+        with self._verified_lock:
+            claims = self._verified.get((token, audience))
+            if claims is None:
+                return None
+            if self._wall_clock() >= claims["exp"]:  # from then on, google-auth's own verdict
+                del self._verified[(token, audience)]
+                return None
+            return dict(claims)
+
+    def _remember(self, token: str, audience: str, claims: dict) -> None:
+        if not isinstance(claims.get("exp"), (int, float)):
+            return
+        with self._verified_lock:
+            self._verified[(token, audience)] = claims
+            while len(self._verified) > VERIFIED_TOKENS:
+                self._verified.popitem(last=False)
 
 
 class CachingRequest(google.auth.transport.Request):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.model import Role
@@ -43,7 +43,10 @@ class AccountRepository(_Repository):
 
     def by_email(self, provider: str, email: str) -> Account | None:
         """Exact match: callers pass addresses normalised by domain.address.check_email."""
-        return self.session.scalar(select(Account).where(Account.provider == provider, Account.email == email))
+        found = select(Account).where(Account.provider == provider, Account.email == email)
+        if provider != "outlook":  # the unique index's condition, spelled out so SQLite searches the index
+            found = found.where(Account.provider != literal_column("'outlook'"))
+        return self.session.scalar(found)
 
     def by_external_id(self, provider: str, external_id: str) -> Account | None:
         return self.session.scalar(

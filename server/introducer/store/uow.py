@@ -1,10 +1,13 @@
 """The unit of work: one transaction, the repositories over it, and nothing saved unless committed."""
 from __future__ import annotations
 
+from functools import cached_property
+
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .idempotency import IdempotencyRepository
+from .notices import SyncNotices
 from .repositories import (
     AccountRepository, ConsentRepository, DueRepository, EventRepository, IntroRepository,
     OutboundRepository, SeenRepository, SyncRepository,
@@ -76,3 +79,8 @@ class UnitOfWorkFactory:
 
     def __call__(self) -> UnitOfWork:
         return UnitOfWork(self._sessions)
+
+    @cached_property
+    def notices(self) -> SyncNotices:
+        """The webhooks' sync requests: a read, and a write only when one is needed (store/notices.py)."""
+        return SyncNotices(self.engine)

@@ -1,6 +1,7 @@
 """Microsoft Graph change notifications and lifecycle events for Outlook mailboxes.
 
     POST /webhooks/graph             change notifications → one coalesced sync request per mailbox, 202
+                                     (one read when a request already waits: store/notices.py)
     POST /webhooks/graph/lifecycle   reauthorizationRequired → renew the subscription and resync;
                                      subscriptionRemoved → create a new one and resync; missed → resync
 Both answer Graph's validation handshake (`?validationToken=…`): 200, text/plain, the decoded token
@@ -20,6 +21,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask, Response, current_app, request
 
 from ..mail.graph.accounts import account_of_client_state
+from ..store.notices import Mailbox
 from .errors import bad_request
 
 log = logging.getLogger("introducer.web")
@@ -44,20 +46,22 @@ def _items() -> list[dict]:
     return [item for item in body["value"] if isinstance(item, dict)]
 
 
-def _accounts(uow, items: list[dict]) -> list[tuple[object, dict]]:
-    """(account, item) for each item with one of our clientStates, for an active Outlook account."""
-    settings = _container().settings
+def _mailboxes(items: list[dict]) -> list[tuple[Mailbox, dict]]:
+    """(mailbox, item) for each item with one of our clientStates, for an active Outlook account.
+    One read for the whole batch, which also says whether a sync request already waits."""
+    container = _container()
+    named = [(account_of_client_state(container.settings, item.get("clientState")), item) for item in items]
+    known = container.uow.notices.by_ids(account_id for account_id, _ in named if account_id is not None)
     found = []
-    for item in items:
-        account_id = account_of_client_state(settings, item.get("clientState"))
-        account = uow.accounts.get(account_id) if account_id is not None else None
-        tenant = (account.external_id or "").rpartition(".")[2] if account is not None else ""
-        if account is None or account.provider != "outlook" or (tenant and item.get("tenantId") not in (None, tenant)):
+    for account_id, item in named:
+        mailbox = known.get(account_id) if account_id is not None else None
+        tenant = (mailbox.external_id or "").rpartition(".")[2] if mailbox is not None else ""
+        if mailbox is None or mailbox.provider != "outlook" or (tenant and item.get("tenantId") not in (None, tenant)):
             log.warning("Graph notification for subscription %s ignored: unknown clientState",
                         item.get("subscriptionId"))
             continue
-        if account.status == "active":
-            found.append((account, item))
+        if mailbox.status == "active":
+            found.append((mailbox, item))
     return found
 
 
@@ -66,12 +70,9 @@ def notifications():
     answer = _handshake()
     if answer is not None:
         return answer
-    items = _items()
+    mailboxes = _mailboxes(_items())
     container = _container()
-    with container.uow() as uow:
-        for account_id in sorted({account.id for account, _ in _accounts(uow, items)}):
-            uow.sync.request(account_id, "graph", container.deps.clock())
-        uow.commit()
+    container.uow.notices.request([mailbox for mailbox, _ in mailboxes], "graph", container.deps.clock())
     return "", 202
 
 
@@ -80,24 +81,30 @@ def lifecycle():
     answer = _handshake()
     if answer is not None:
         return answer
-    items = _items()
     container = _container()
     now = container.deps.clock()
-    with container.uow() as uow:
-        for account, item in _accounts(uow, items):
-            event = item.get("lifecycleEvent")
-            if event == "reauthorizationRequired":
-                # lapsed as far as we are concerned: the renew job PATCHes it, which also reauthorizes
-                account.watch_expires_at = now - timedelta(seconds=1)
-                uow.sync.request(account.id, "graph:reauthorizationRequired", now)  # notifications may lag
-            elif event == "subscriptionRemoved":
-                account.watch_expires_at = None  # no subscription: the renew job creates one
-                uow.sync.request(account.id, "graph:subscriptionRemoved", now)
-            elif event == "missed":
-                uow.sync.request(account.id, "graph:missed", now)
-            else:
-                log.warning("unknown Graph lifecycle event %r ignored", event)
-        uow.commit()
+    resubscribe = []
+    for mailbox, item in _mailboxes(_items()):
+        event = item.get("lifecycleEvent")
+        if event == "missed":  # only a resync: the notifications' own way
+            container.uow.notices.request([mailbox], "graph:missed", now)
+        elif event in ("reauthorizationRequired", "subscriptionRemoved"):
+            resubscribe.append((mailbox.account_id, event))
+        else:
+            log.warning("unknown Graph lifecycle event %r ignored", event)
+    if resubscribe:
+        with container.uow() as uow:
+            for account_id, event in resubscribe:
+                account = uow.accounts.get(account_id)
+                if account is None:  # removed since the notification was read
+                    continue
+                if event == "reauthorizationRequired":
+                    # lapsed as far as we are concerned: the renew job PATCHes it, which also reauthorizes
+                    account.watch_expires_at = now - timedelta(seconds=1)
+                else:
+                    account.watch_expires_at = None  # no subscription: the renew job creates one
+                uow.sync.request(account_id, f"graph:{event}", now)  # notifications may lag or be gone
+            uow.commit()
     return "", 202
 
 
