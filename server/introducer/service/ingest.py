@@ -148,35 +148,41 @@ def newer_cursor(stored: str | None, seen: str, reset: bool) -> str:
 def process_thread(deps: Deps, account_id: int, thread_id: str, mailbox=None) -> bool:
     """Read one tracked thread and handle every message not handled before. False when it could not be
     read for now (the provider was busy, the account must reconnect, other workers kept winning)."""
+    return read_and_process(deps, account_id, thread_id, mailbox) is not None
+
+
+def read_and_process(deps: Deps, account_id: int, thread_id: str, mailbox=None) -> list[ThreadMessage] | None:
+    """`process_thread`, returning the messages read (None when the thread could not be read for now), so a
+    caller that acts on the thread next (a due nudge) need not read it again."""
     for attempt in range(RETRIES):
         try:
             return _process_thread(deps, account_id, thread_id, mailbox)
         except (StaleDataError, IntegrityError) as exc:  # another worker moved the same intro first
             log.info("thread %s: concurrent update (%s); reading again", thread_id, type(exc).__name__)
     log.warning("thread %s: gave up after %d concurrent updates", thread_id, RETRIES)
-    return False
+    return None
 
 
-def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> bool:
-    with deps.uow() as uow:
-        account = uow.accounts.get(account_id)
-    mailbox = mailbox or deps.mailboxes(account)
+def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> list[ThreadMessage] | None:
+    if mailbox is None:
+        with deps.uow() as uow:
+            mailbox = deps.mailboxes(uow.accounts.get(account_id))
     try:
         messages = mailbox.read_thread(thread_id)
     except ReconnectNeeded as exc:
         mark_reconnect(deps, account_id, str(exc))
-        return False
+        return None
     except TransientMailboxError as exc:
         log.warning("thread %s not read for now: %s", thread_id, exc)
-        return False
+        return None
     except MailboxError as exc:  # gone (deleted) or refused for good: reading again would not help
         log.warning("thread %s not read: %s", thread_id, exc)
-        return True
+        return []
     after = After()
     with deps.uow() as uow:
         found = uow.intros.for_thread(account_id, thread_id)
         if found is None:
-            return True
+            return messages
         intro, purpose = found
         ctx = Ctx(deps, uow, uow.accounts.get(account_id), intro, after)
         for message in sorted((m for m in messages if not m.is_draft), key=lambda m: m.date):
@@ -187,7 +193,7 @@ def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox) -> boo
         uow.commit()
     crash_point("ingest.after_commit")
     run_after(deps, after)
-    return True
+    return messages
 
 
 def _handle(ctx: Ctx, purpose: str, message: ThreadMessage, thread: list[ThreadMessage]) -> None:
