@@ -71,7 +71,7 @@ def sync_account(deps: Deps, account_id: int) -> int:
             threads = uow.intros.open_thread_ids(account_id)
             log.info("account %s: no usable change cursor; re-reading %d open threads", account_id, len(threads))
         else:
-            named = {m.thread_id for m in changes.messages}
+            named = {m.thread_id for m in _news(uow, account_id, changes.messages)}
             threads = uow.intros.tracked_among(account_id, named)
     threads = set(threads) | adopt_sent_elsewhere(deps, account_id, changes, set(threads), mailbox)
     # A reply can land before we record the thread of the message it answers (the provider call has
@@ -95,6 +95,15 @@ def sync_account(deps: Deps, account_id: int) -> int:
         account.synced_at = now
         uow.commit()
     return len(threads)
+
+
+def _news(uow, account_id: int, changed) -> list:
+    """The changes that may tell us something: not our own messages as we recorded them (the drafts and
+    sends the worker just made show up in the next feed; their threads need no reading for them). A draft
+    of ours reported as sent is news: the user sent it."""
+    recorded = uow.outbound.recorded_in(account_id, {c.thread_id for c in changed})
+    return [c for c in changed if not (recorded.get(c.provider_id) == "sent"
+                                       or (recorded.get(c.provider_id) == "drafted" and not c.sent))]
 
 
 # Where a mailbox offers no change feed the stored cursor says so, and until when not to ask again:

@@ -233,6 +233,17 @@ class OutboundRepository(_Repository):
             select(Outbound).where(Outbound.account_id == account_id,
                                    Outbound.status == OutboundStatus.DRAFTED.value).order_by(Outbound.id)))
 
+    def recorded_in(self, account_id: int, thread_ids: Iterable[str]) -> dict[str, str]:
+        """Provider id -> status of our messages in these threads that reached the provider (one query)."""
+        wanted = set(thread_ids)
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(Outbound.provider_id, Outbound.status)
+            .where(Outbound.account_id == account_id, Outbound.thread_id.in_(wanted),
+                   Outbound.provider_id.is_not(None)))
+        return {provider_id: status for provider_id, status in rows}
+
     def by_thread(self, account_id: int, thread_id: str) -> list[Outbound]:
         return list(self.session.scalars(
             select(Outbound).where(Outbound.account_id == account_id, Outbound.thread_id == thread_id)
