@@ -10,7 +10,7 @@ folder is seeded with N intros whose consent bumps are due (the sandbox clock mo
 Printed: RSS idle, after load, and the ratio, against the budget (after load <= 1.5x idle, and each
 process under the stated MiB ceiling).
 
-    .venv/bin/python scripts/bench_memory.py [--nudges 60] [--webhooks 2000]
+    .venv/bin/python scripts/bench_memory.py [--nudges 150] [--webhooks 2000]
 """
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def wait_for(process: subprocess.Popen, text: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--nudges", type=int, default=60, help="due nudges the worker dispatches")
+    parser.add_argument("--nudges", type=int, default=150, help="due nudges the worker dispatches")
     parser.add_argument("--webhooks", type=int, default=2000, help="Graph notifications posted to serve")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
