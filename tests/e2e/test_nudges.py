@@ -109,3 +109,27 @@ def test_an_out_of_office_from_the_requester_does_not_count_as_her_reply_to_the_
     flow.advance(24 * 2, step=6)
     assert len(_sent(flow, intro_id, "requester_reminder")) == 1
     assert flow.state(intro_id) == "introduced"  # an automatic reply is no reason to step out
+
+
+def test_a_nudge_reads_its_thread_once(flow):
+    import dataclasses
+
+    world, container = flow.app.world, flow.app.container
+    world.set_behaviour(GUS["email"], Behaviour(on_permission_request="never"))
+    intro_id = flow.start(target=GUS)
+    flow.send_drafts()
+    flow.advance(24 * 3 - 1, step=6)  # one hour before Thursday's bump
+    reads: list[str] = []
+
+    def counting(account):
+        mailbox = container.deps.mailboxes(account)
+        read_thread = mailbox.read_thread
+        mailbox.read_thread = lambda thread_id: reads.append(thread_id) or read_thread(thread_id)
+        return mailbox
+
+    world.advance(timedelta(hours=2))
+    assert nudges.dispatch_due(dataclasses.replace(container.deps, mailboxes=counting)) == 1
+    [bump] = _sent(flow, intro_id, "consent_bump")
+    [ask] = _sent(flow, intro_id, "permission_request")
+    assert reads == [ask.thread_id]  # read once: ingested, then answered in that same read
+    assert bump.thread_id == ask.thread_id

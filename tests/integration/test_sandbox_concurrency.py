@@ -114,3 +114,12 @@ def test_processes_labelling_one_thread_at_once_never_collide(tmp_path):
     failures = [errors.get() for _ in range(errors.qsize())] if not errors.empty() else []
     assert failures == []
     assert all(p.exitcode == 0 for p in processes)
+
+
+def test_a_world_file_is_shared_in_wal_mode(tmp_path):
+    """Readers in one process go on while another process writes (write-ahead log, not a rollback journal)."""
+    import sqlite3
+
+    path = _prepared(tmp_path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)

@@ -43,3 +43,12 @@ def read_changed(mailbox, thread_id: str, message_ids: Sequence[str]) -> list[Th
     if read_messages is None:
         return mailbox.read_thread(thread_id)
     return read_messages(thread_id, message_ids)
+
+
+def news(uow, account_id: int, changed) -> list:
+    """The changes that may tell us something: not our own messages as we recorded them (the drafts and
+    sends the worker just made show up in the next feed; their threads need no reading for them). A draft
+    of ours reported as sent is news: the user sent it."""
+    recorded = uow.outbound.recorded_in(account_id, {c.thread_id for c in changed})
+    return [c for c in changed if not (recorded.get(c.provider_id) == "sent"
+                                       or (recorded.get(c.provider_id) == "drafted" and not c.sent))]

@@ -20,7 +20,7 @@ from ..domain.states import IntroState
 from ..crashpoints import crash_point
 from ..mail.port import (ChangeFeedUnavailable, ChangedMessage, MailboxError, ReconnectNeeded, ThreadMessage,
                          TransientMailboxError)
-from .changed import read_changed, to_read
+from .changed import news, read_changed, to_read
 from .deps import Deps, log
 from ..domain.numbers import whole_number
 from .drafts import adopt_sent_elsewhere
@@ -73,7 +73,7 @@ def sync_account(deps: Deps, account_id: int) -> int:
             threads = uow.intros.open_thread_ids(account_id)
             log.info("account %s: no usable change cursor; re-reading %d open threads", account_id, len(threads))
         else:
-            named = {m.thread_id for m in changes.messages}
+            named = {m.thread_id for m in news(uow, account_id, changes.messages)}
             threads = uow.intros.tracked_among(account_id, named)
     adopted = adopt_sent_elsewhere(deps, account_id, changes, set(threads), mailbox)
     threads = set(threads) | adopted
@@ -159,36 +159,46 @@ def process_thread(deps: Deps, account_id: int, thread_id: str, mailbox=None,
     read for now (the provider was busy, the account must reconnect, other workers kept winning).
     `changed`: the thread's messages the change feed named; then only those are read where they decide
     on their own (None: the whole thread)."""
+    return read_and_process(deps, account_id, thread_id, mailbox, changed) is not None
+
+
+def read_and_process(deps: Deps, account_id: int, thread_id: str, mailbox=None,
+                     changed: list[ChangedMessage] | None = None) -> list[ThreadMessage] | None:
+    """`process_thread`, returning the messages read (None when the thread could not be read for now), so a
+    caller that acts on the thread next (a due nudge) need not read it again."""
     for attempt in range(RETRIES):
         try:
             return _process_thread(deps, account_id, thread_id, mailbox, changed)
         except (StaleDataError, IntegrityError) as exc:  # another worker moved the same intro first
             log.info("thread %s: concurrent update (%s); reading again", thread_id, type(exc).__name__)
     log.warning("thread %s: gave up after %d concurrent updates", thread_id, RETRIES)
-    return False
+    return None
 
 
-def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox, changed) -> bool:
-    with deps.uow() as uow:
-        account = uow.accounts.get(account_id)
-        wanted = None if changed is None else to_read(uow, account, thread_id, changed)
-    mailbox = mailbox or deps.mailboxes(account)
+def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox,
+                    changed) -> list[ThreadMessage] | None:
+    wanted = None
+    if mailbox is None or changed is not None:
+        with deps.uow() as uow:
+            account = uow.accounts.get(account_id)
+            wanted = None if changed is None else to_read(uow, account, thread_id, changed)
+            mailbox = mailbox or deps.mailboxes(account)
     try:
         messages = mailbox.read_thread(thread_id) if wanted is None else read_changed(mailbox, thread_id, wanted)
     except ReconnectNeeded as exc:
         mark_reconnect(deps, account_id, str(exc))
-        return False
+        return None
     except TransientMailboxError as exc:
         log.warning("thread %s not read for now: %s", thread_id, exc)
-        return False
+        return None
     except MailboxError as exc:  # gone (deleted) or refused for good: reading again would not help
         log.warning("thread %s not read: %s", thread_id, exc)
-        return True
+        return []
     after = After()
     with deps.uow() as uow:
         found = uow.intros.for_thread(account_id, thread_id)
         if found is None:
-            return True
+            return messages
         intro, purpose = found
         ctx = Ctx(deps, uow, uow.accounts.get(account_id), intro, after)
         for message in sorted((m for m in messages if not m.is_draft), key=lambda m: m.date):
@@ -199,7 +209,7 @@ def _process_thread(deps: Deps, account_id: int, thread_id: str, mailbox, change
         uow.commit()
     crash_point("ingest.after_commit")
     run_after(deps, after)
-    return True
+    return messages
 
 
 def _handle(ctx: Ctx, purpose: str, message: ThreadMessage, thread: list[ThreadMessage]) -> None:

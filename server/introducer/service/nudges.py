@@ -6,6 +6,7 @@ the work, so nobody who already answered is nudged.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from ..domain import compose
@@ -14,35 +15,59 @@ from ..domain.business_time import is_business_time, next_send_time
 from ..domain.model import ConsentStatus, Role
 from ..domain.states import IntroState
 from ..mail.port import ThreadMessage
-from ..store.models import DueWork
+from ..store.models import Account, DueWork
 from .deps import Deps, log
 from .drafts import KIND as DRAFT_CHECK
 from .drafts import check_drafts
-from .ingest import human_reply, process_thread
+from .ingest import human_reply, read_and_process
 from .outbound import After, record, run_after
 from .workflow import Ctx, expire, post_handoff, record_reply
 
+CLAIM_BATCH = 5  # rows claimed at a time: other workers share what is due, and a stop gives back little
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    work_id: int
+    kind: str
+    account: Account | None
+    thread_id: str | None  # the thread read (and ingested) before acting
 
 
 def dispatch_due(deps: Deps, limit: int = 50) -> int:
-    """Claim and handle due rows; returns how many were handled."""
-    now = deps.clock()
-    with deps.uow() as uow:
-        claimed = [(w.id, w.account_id, w.kind) for w in uow.due.claim(now, deps.worker_id, limit, deps.long_lease)]
-        uow.commit()
-    for index, (work_id, account_id, kind) in enumerate(claimed):
-        if deps.stopping.is_set():  # asked to stop: give the rest back now rather than when the lease ends
-            _hand_back(deps, [left for left, _, _ in claimed[index:]])
+    """Claim due rows a few at a time and handle them, up to `limit`; returns how many were claimed."""
+    taken = 0
+    while taken < limit and not deps.stopping.is_set():
+        claimed = _claim(deps, min(CLAIM_BATCH, limit - taken))
+        if not claimed:
             break
-        try:
-            (check_drafts if kind == DRAFT_CHECK else _handle)(deps, work_id)
-        except Exception as exc:  # one broken row must not stop the others; it is retried later
-            log.exception("due work %s (%s) failed", work_id, kind)
-            with deps.uow() as uow:
-                work = uow.session.get(DueWork, work_id)
-                uow.due.release(work, str(exc)[:500], deps.clock() + timedelta(minutes=5))
-                uow.commit()
-    return len(claimed)
+        taken += len(claimed)
+        for index, item in enumerate(claimed):
+            if deps.stopping.is_set():  # asked to stop: give the rest back now rather than when the lease ends
+                _hand_back(deps, [left.work_id for left in claimed[index:]])
+                break
+            try:
+                check_drafts(deps, item.work_id) if item.kind == DRAFT_CHECK else _handle(deps, item)
+            except Exception as exc:  # one broken row must not stop the others; it is retried later
+                log.exception("due work %s (%s) failed", item.work_id, item.kind)
+                with deps.uow() as uow:
+                    work = uow.session.get(DueWork, item.work_id)
+                    uow.due.release(work, str(exc)[:500], deps.clock() + timedelta(minutes=5))
+                    uow.commit()
+    return taken
+
+
+def _claim(deps: Deps, limit: int) -> list[_Claimed]:
+    """Claim due rows and, in the same transaction, what handling each needs first (its account and thread)."""
+    with deps.uow() as uow:
+        works = uow.due.claim(deps.clock(), deps.worker_id, limit, deps.long_lease)
+        nudging = [w for w in works if w.kind != DRAFT_CHECK]
+        intros = uow.intros.by_ids({w.intro_id for w in nudging})
+        consents = uow.consents.for_intros({w.intro_id for w in nudging if w.kind in ASKED_THREAD})
+        claimed = [_Claimed(w.id, w.kind, uow.accounts.get(w.account_id), _thread_for(w, intros, consents))
+                   for w in works]
+        uow.commit()
+    return claimed
 
 
 def _hand_back(deps: Deps, work_ids: list[int]) -> None:
@@ -54,28 +79,32 @@ def _hand_back(deps: Deps, work_ids: list[int]) -> None:
         uow.commit()
 
 
-def _thread_for(uow, work: DueWork, intro) -> str | None:
-    if work.kind in ("consent_bump", "expire"):
-        return uow.consents.for_intro(intro.id)[work.role].thread_id
-    return intro.intro_thread_id
+ASKED_THREAD = ("consent_bump", "expire")  # work about a party's answer: read that party's permission thread
 
 
-def _handle(deps: Deps, work_id: int) -> None:
-    with deps.uow() as uow:
-        work = uow.session.get(DueWork, work_id)
-        intro = uow.intros.get(work.intro_id, work.account_id)
-        thread_id = _thread_for(uow, work, intro)
-        account = uow.accounts.get(work.account_id)
+def _thread_for(work: DueWork, intros: dict, consents: dict) -> str | None:
+    if work.kind == DRAFT_CHECK or work.intro_id not in intros:
+        return None
+    if work.kind in ASKED_THREAD:
+        consent = consents.get((work.intro_id, work.role))
+        return consent.thread_id if consent is not None else None
+    return intros[work.intro_id].intro_thread_id
+
+
+def _handle(deps: Deps, claimed: _Claimed) -> None:
+    account, thread_id = claimed.account, claimed.thread_id
     if account is None or account.status != "active":
         return
     mailbox = deps.mailboxes(account)
     thread: list[ThreadMessage] = []
     if thread_id:
-        process_thread(deps, account.id, thread_id, mailbox)  # a fresh reply cancels this work
-        thread = mailbox.read_thread(thread_id)
+        # one read: a fresh reply in it is ingested first (and cancels this work), then it decides the nudge
+        thread = read_and_process(deps, account.id, thread_id, mailbox)
+        if not thread:  # not read for now, or gone: reading again raises why, and the work is retried later
+            thread = mailbox.read_thread(thread_id)
     after = After()
     with deps.uow() as uow:
-        work = uow.session.get(DueWork, work_id)
+        work = uow.session.get(DueWork, claimed.work_id)
         if work.status != "pending":
             return
         account = uow.accounts.get(work.account_id)

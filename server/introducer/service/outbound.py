@@ -94,9 +94,9 @@ def record(ctx, composed: Composed, mode: SendMode, *,
     name = message_name(intro.id, composed.step, composed.role, generation)
     key = ctx.deps.message_keys.key(name)
     # a message recorded before keys became MACs keeps its readable key: never record it twice
-    existing = uow.outbound.by_key(key) or uow.outbound.by_key(name)
-    if existing is not None:
-        return existing
+    existing = uow.outbound.by_keys(key, name)
+    if existing:
+        return existing[0]
     row = Outbound(
         account_id=intro.account_id, intro_id=intro.id, key=key, step=composed.step.value,
         role=composed.role.value if composed.role else None, mode=mode.value, status="pending",
@@ -135,17 +135,16 @@ def _claim(deps: Deps, outbound_id: int):
 
     now = deps.clock()
     with deps.uow() as uow:
-        claimed = uow.session.execute(
+        row = uow.session.scalars(
             update(Outbound)
             .where(Outbound.id == outbound_id, Outbound.status == "pending",
                    or_(Outbound.claimed_until.is_(None), Outbound.claimed_until < now))
             .values(attempts=Outbound.attempts + 1, claimed_until=now + deps.lease, updated_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
+            .returning(Outbound)
+            .execution_options(populate_existing=True)  # the row as the UPDATE left it
+        ).first()
+        if row is None:
             return None, None, None, ()
-        row = uow.session.get(Outbound, outbound_id)
-        uow.session.refresh(row)
         account = uow.accounts.get(row.account_id)
         intro = uow.session.get(Intro, row.intro_id)
         state, labels = intro.state, tuple(wanted_labels(intro))

@@ -28,14 +28,15 @@ def outbound_done(deps: Deps, outbound_id: int, created: Created, sent: bool) ->
     after = After()
     with deps.uow() as uow:
         row = uow.session.get(Outbound, outbound_id)
+        purpose = THREAD_PURPOSE[Step(row.step)].format(role=row.role)
+        # before the row changes (tracking and loading flush the session): its changes go in one UPDATE
+        new_thread = uow.intros.track_thread(row.account_id, created.thread_id, row.intro_id, purpose)
+        ctx = _ctx(deps, uow, row, after)
         row.claimed_until = None
         row.provider_id = created.provider_id
         row.thread_id = created.thread_id
         row.internet_message_id = created.internet_message_id
         row.updated_at = deps.clock()
-        ctx = _ctx(deps, uow, row, after)
-        purpose = THREAD_PURPOSE[Step(row.step)].format(role=row.role)
-        new_thread = uow.intros.track_thread(row.account_id, created.thread_id, row.intro_id, purpose)
         if new_thread and created.labels is not None:  # the thread was created carrying them
             uow.intros.set_thread_labels(row.intro_id, created.thread_id, sorted(created.labels))
         if sent:

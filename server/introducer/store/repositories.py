@@ -92,6 +92,13 @@ class IntroRepository(_Repository):
         query = query.order_by(Intro.created_at.desc(), Intro.id.desc()).limit(limit).offset(offset)
         return list(self.session.scalars(query))
 
+    def by_ids(self, intro_ids: Iterable[int]) -> dict[int, Intro]:
+        """Several intros in one query (ids from rows that point at intros, never from requests)."""
+        wanted = set(intro_ids)
+        if not wanted:
+            return {}
+        return {intro.id: intro for intro in self.session.scalars(select(Intro).where(Intro.id.in_(wanted)))}
+
     def for_thread(self, account_id: int, thread_id: str) -> tuple[Intro, str] | None:
         """The intro a mailbox thread belongs to and what the thread is for, or None if untracked."""
         row = self.session.execute(
@@ -172,6 +179,14 @@ class ConsentRepository(_Repository):
         consents = self.session.scalars(select(Consent).where(Consent.intro_id == intro_id))
         return {consent.role: consent for consent in consents}
 
+    def for_intros(self, intro_ids: Iterable[int]) -> dict[tuple[int, Role], Consent]:
+        """Several intros' consents in one query, by (intro id, role)."""
+        wanted = set(intro_ids)
+        if not wanted:
+            return {}
+        consents = self.session.scalars(select(Consent).where(Consent.intro_id.in_(wanted)))
+        return {(consent.intro_id, consent.role): consent for consent in consents}
+
 
 class OutboundRepository(_Repository):
     def in_flight(self, account_id: int, now: datetime) -> bool:
@@ -188,6 +203,11 @@ class OutboundRepository(_Repository):
 
     def by_key(self, key: str) -> Outbound | None:
         return self.session.scalar(select(Outbound).where(Outbound.key == key))
+
+    def by_keys(self, *keys: str) -> list[Outbound]:
+        """The rows recorded under any of these keys, in the order the keys are given (one query)."""
+        rows = {row.key: row for row in self.session.scalars(select(Outbound).where(Outbound.key.in_(keys)))}
+        return [rows[key] for key in keys if key in rows]
 
     def for_intro(self, intro_id: int) -> list[Outbound]:
         return list(self.session.scalars(
@@ -215,6 +235,17 @@ class OutboundRepository(_Repository):
         return list(self.session.scalars(
             select(Outbound).where(Outbound.account_id == account_id,
                                    Outbound.status == OutboundStatus.DRAFTED.value).order_by(Outbound.id)))
+
+    def recorded_in(self, account_id: int, thread_ids: Iterable[str]) -> dict[str, str]:
+        """Provider id -> status of our messages in these threads that reached the provider (one query)."""
+        wanted = set(thread_ids)
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(Outbound.provider_id, Outbound.status)
+            .where(Outbound.account_id == account_id, Outbound.thread_id.in_(wanted),
+                   Outbound.provider_id.is_not(None)))
+        return {provider_id: status for provider_id, status in rows}
 
     def by_thread(self, account_id: int, thread_id: str) -> list[Outbound]:
         return list(self.session.scalars(

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, update
+from sqlalchemy import create_engine, event, insert, select, update
 from sqlalchemy.pool import StaticPool
 
 from ...domain.address import check_name, person
@@ -46,6 +46,15 @@ log = logging.getLogger(__name__)
 Listener = Callable[[str, int], None]
 
 
+def _wal(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; a demo world needs no more
+    finally:
+        cursor.close()
+
+
 class SandboxWorld:
     def __init__(self, path: str | Path | None = None, *, domain: str = "sandbox.example",
                  bounce_domains: tuple[str, ...] | frozenset[str] = (), history_retention: int = 1_000_000):
@@ -56,6 +65,9 @@ class SandboxWorld:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self._engine = create_engine(f"sqlite:///{Path(path)}",
                                          connect_args={"check_same_thread": False, "timeout": 30})
+            # Several processes share the file (the web app and each worker): with WAL, readers go on while
+            # one writer writes, and a commit does not wait for every reader to finish.
+            event.listen(self._engine, "connect", _wal)
         t.metadata.create_all(self._engine)
         self.domain = domain
         self.bounce_domains = frozenset(d.lower() for d in bounce_domains)
