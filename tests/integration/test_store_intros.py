@@ -197,3 +197,33 @@ def test_the_labels_put_on_each_thread_are_remembered_without_touching_the_intro
     with uow_factory() as uow:
         assert uow.intros.thread_labels(intro_a) == {"ask": [], "intro": ["Intros/Introduced"]}
         assert uow.intros.get(intro_a, account_a).version == version
+
+def test_a_message_the_change_feed_names_is_found_by_provider_id_or_message_id_through_an_index(
+        uow_factory, engine, seeded):
+    account_a, intro_a, account_b, _ = seeded
+    with uow_factory() as uow:
+        for n in range(3):
+            uow.outbound.add(outbound(account_a, intro_a, f"k{n}", provider_id=f"p{n}",
+                                      internet_message_id=f"<m{n}@example.com>"))
+        uow.commit()
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with uow_factory() as uow:
+            assert uow.outbound.by_message(account_a, "p1").key == "k1"
+            assert uow.outbound.by_message(account_a, "<m2@example.com>").key == "k2"
+            assert uow.outbound.by_message(account_b, "p1") is None  # another account's message is not ours
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    if engine.dialect.name != "sqlite":
+        return  # the plans checked below are SQLite's; PostgreSQL chooses by its statistics
+    with engine.connect() as connection:
+        plans = [" ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+                 for sql, params in statements if "FROM outbound" in sql]
+    assert plans and all("provider_id=?" in plan or "internet_message_id=?" in plan for plan in plans), plans

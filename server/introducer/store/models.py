@@ -159,6 +159,9 @@ class Outbound(Base):
         Index("ix_outbound_account_id_status", "account_id", "status"),
         Index("ix_outbound_account_id_thread_id", "account_id", "thread_id"),
         Index("ix_outbound_status_claimed_until", "status", "claimed_until"),  # the retry sweep
+        # a message the change feed names: one of ours? (by provider id, or by Message-ID)
+        Index("ix_outbound_account_id_provider_id", "account_id", "provider_id"),
+        Index("ix_outbound_account_id_internet_message_id", "account_id", "internet_message_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

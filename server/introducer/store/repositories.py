@@ -254,10 +254,11 @@ class OutboundRepository(_Repository):
 
     def by_message(self, account_id: int, message_id: str) -> Outbound | None:
         """The message we wrote with this provider id or Message-ID header, if any."""
-        return self.session.scalars(
-            select(Outbound).where(Outbound.account_id == account_id,
-                                   or_(Outbound.provider_id == message_id, Outbound.internet_message_id == message_id))
-            .order_by(Outbound.id).limit(1)).first()
+        # one indexed lookup per column: SQLite uses an index for `account AND (a OR b)` by the account only
+        found = [self.session.scalars(select(Outbound).where(Outbound.account_id == account_id, column == message_id)
+                                      .order_by(Outbound.id).limit(1)).first()
+                 for column in (Outbound.provider_id, Outbound.internet_message_id)]
+        return min((o for o in found if o is not None), key=lambda o: o.id, default=None)
 
 
 class EventRepository(_Repository):
