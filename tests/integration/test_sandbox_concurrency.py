@@ -56,11 +56,11 @@ def _prepared(tmp_path) -> str:
     return path
 
 
-def test_processes_writing_one_mailbox_never_take_the_same_history_id(tmp_path):
-    path = _prepared(tmp_path)
+def _in_processes(target, each: list[tuple]) -> None:
+    """Run target(*args, start, errors) in one process per args, all let go at once; no errors, clean exits."""
     context = multiprocessing.get_context("spawn")
     start, errors = context.Event(), context.Queue()
-    processes = [context.Process(target=_write, args=(path, w, start, errors)) for w in range(WRITERS)]
+    processes = [context.Process(target=target, args=(*args, start, errors)) for args in each]
     for p in processes:
         p.start()
     start.set()
@@ -69,6 +69,11 @@ def test_processes_writing_one_mailbox_never_take_the_same_history_id(tmp_path):
     failures = [errors.get() for _ in range(errors.qsize())] if not errors.empty() else []
     assert failures == []
     assert all(p.exitcode == 0 for p in processes)
+
+
+def test_processes_writing_one_mailbox_never_take_the_same_history_id(tmp_path):
+    path = _prepared(tmp_path)
+    _in_processes(_write, [(path, w) for w in range(WRITERS)])
     assert _history(path) == list(range(1, WRITERS * EACH + 1))
 
 
@@ -103,17 +108,7 @@ def test_processes_labelling_one_thread_at_once_never_collide(tmp_path):
     world = SandboxWorld(path)
     thread_id = world.receive(DANA, _mail(0, 0)).thread_id
     world.close()
-    context = multiprocessing.get_context("spawn")
-    start, errors = context.Event(), context.Queue()
-    processes = [context.Process(target=_relabel, args=(path, thread_id, start, errors)) for _ in range(WRITERS)]
-    for p in processes:
-        p.start()
-    start.set()
-    for p in processes:
-        p.join(timeout=120)
-    failures = [errors.get() for _ in range(errors.qsize())] if not errors.empty() else []
-    assert failures == []
-    assert all(p.exitcode == 0 for p in processes)
+    _in_processes(_relabel, [(path, thread_id)] * WRITERS)
 
 
 def test_a_world_file_is_shared_in_wal_mode(tmp_path):
