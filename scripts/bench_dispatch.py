@@ -32,6 +32,9 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _specs import numbered_spec  # noqa: E402
 
 from sqlalchemy import event, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -50,19 +53,7 @@ def settings_for(url: str, data_dir: Path) -> Settings:
 
 
 def spec_for(i: int):
-    from introducer.spec import parse_spec
-
-    return parse_spec({
-        "introducer": {"name": DANA[0], "email": DANA[1], "timezone": "UTC"},
-        "requester": {"name": f"Ann Lee{i}", "email": f"ann{i}@acme.example", "asked": True,
-                      "blurb": "founder of Acme, workflow software for clinics"},
-        "target": {"name": f"Bob Stone{i}", "email": f"bob{i}@stonevc.example",
-                   "blurb": "partner at Stone Ventures, scaled go-to-market at two health-tech companies"},
-        "context": "healthcare go-to-market",
-        "benefit_to_target": "an early look at a fast-growing clinic software company",
-        "benefit_to_requester": "advice on selling to clinics from someone who has done it twice",
-        "shared_connection": "Ann and I worked together at Medisys; Bob and I co-invested in Clinico",
-    })
+    return numbered_spec(i, DANA[0], DANA[1], "UTC")
 
 
 def seed(url: str, data_dir: Path, nudges: int) -> None:

@@ -30,14 +30,15 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _specs import numbered_spec  # noqa: E402
 
 from sqlalchemy import delete, event, func, insert, select  # noqa: E402
 
 from introducer.config import Settings  # noqa: E402
 from introducer.demo import prepare  # noqa: E402
-from introducer.mail.sandbox.gmail_discovery import QUOTA_UNITS  # noqa: E402
 from introducer.service.intros import start_intro, update_settings  # noqa: E402
-from introducer.spec import parse_spec  # noqa: E402
 from introducer.store import models as m  # noqa: E402
 from introducer.worker import run_sync_requests  # noqa: E402
 
@@ -47,17 +48,7 @@ YES = "Yes, happy to — please connect us."
 
 
 def spec_for(dana, i: int):
-    return parse_spec({
-        "introducer": {"name": dana.name, "email": dana.email, "timezone": "America/New_York"},
-        "requester": {"name": f"Ann Lee{i}", "email": f"ann{i}@acme.example", "asked": True,
-                      "blurb": "founder of Acme, workflow software for clinics"},
-        "target": {"name": f"Bob Stone{i}", "email": f"bob{i}@stonevc.example",
-                   "blurb": "partner at Stone Ventures, scaled go-to-market at two health-tech companies"},
-        "context": "healthcare go-to-market",
-        "benefit_to_target": "an early look at a fast-growing clinic software company",
-        "benefit_to_requester": "advice on selling to clinics from someone who has done it twice",
-        "shared_connection": "Ann and I worked together at Medisys; Bob and I co-invested in Clinico",
-    })
+    return numbered_spec(i, dana.name, dana.email, "America/New_York")
 
 
 def copy_intros(container, template_id: int, copies: int) -> int:

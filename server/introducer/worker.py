@@ -18,7 +18,7 @@ from .service.deps import Deps
 from .service import ingest, nudges, outbound, progress, reconcile, watches
 
 log = logging.getLogger("introducer.worker")
-SYNC_LEASE = Deps.lease * 2.5  # the default Deps.long_lease: how long a dead worker's sync request waits
+SYNC_LEASE = Deps.lease * Deps.LONG_LEASE_FACTOR  # the default long lease: a dead worker's sync request waits
 RECONCILE_TICK = 60.0  # how often the worker looks for mailboxes due a reconciliation read
 
 

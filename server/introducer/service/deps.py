@@ -29,6 +29,7 @@ class Deps:
     worker_id: str = "worker"
     # how long a claimed send stays with its worker if that worker dies (longer jobs: long_lease)
     lease: timedelta = timedelta(minutes=2)
+    LONG_LEASE_FACTOR = 2.5  # a class constant, not a field
     # keys of our outbound messages (a MAC under the secret key); bootstrap passes the configured secret
     message_keys: MessageKeys = field(default_factory=MessageKeys.random)
     # Set when the process is asked to stop: loops over claimed work finish the item in hand and give
@@ -39,7 +40,7 @@ class Deps:
     @property
     def long_lease(self) -> timedelta:
         """The lease of a sync request or a due nudge: jobs that read a mailbox take longer than one send."""
-        return self.lease * 2.5
+        return self.lease * self.LONG_LEASE_FACTOR
 
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -212,13 +212,7 @@ def relabel(conn: Connection, mailbox: str, thread_id: str, lid: str, on: bool, 
     for mid in ids:
         if on == (lid in have[mid]):
             continue
-        if on:
-            conn.execute(insert(t.message_labels).values(mailbox=mailbox, message_id=mid, label_id=lid))
-        else:
-            conn.execute(delete(t.message_labels).where(and_(
-                t.message_labels.c.mailbox == mailbox, t.message_labels.c.message_id == mid,
-                t.message_labels.c.label_id == lid)))
-        record(conn, mailbox, "labelAdded" if on else "labelRemoved", mid, thread_id, [lid], retention)
+        relabel_message(conn, mailbox, mid, thread_id, lid, on, retention)
         changed = True
     return changed
 
